@@ -1,0 +1,5 @@
+"""Entry point of the `cst` command (placeholder until the CLI lands)."""
+
+
+def main() -> None:
+    raise SystemExit(0)
