@@ -6,13 +6,13 @@ Imports nothing from the rest of cst_cli: every other package may import this on
 from __future__ import annotations
 
 import bisect
-from enum import Enum
+from enum import StrEnum
 from typing import Final
 
 import msgspec
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -92,9 +92,7 @@ def error(code: str, message: str, span: Span, hint: str | None = None, notes: t
     return Diagnostic(code=code, severity=Severity.ERROR, message=message, span=span, hint=hint, notes=notes)
 
 
-def warning(
-    code: str, message: str, span: Span, hint: str | None = None, notes: tuple[Note, ...] = ()
-) -> Diagnostic:
+def warning(code: str, message: str, span: Span, hint: str | None = None, notes: tuple[Note, ...] = ()) -> Diagnostic:
     return Diagnostic(code=code, severity=Severity.WARNING, message=message, span=span, hint=hint, notes=notes)
 
 

@@ -140,9 +140,13 @@ def module(
     """
 
     def wrap(func: F) -> F:
-        from cst_cli.types.hints import signature_of
+        from cst_cli.types.hints import UnsupportedHint, signature_of
 
-        params, returns = signature_of(func)
+        try:
+            raw, returns = signature_of(func)
+        except UnsupportedHint as exc:
+            raise ModuleDefinitionError(str(exc)) from exc
+        params = tuple(Param(name=n, type=t, has_default=d) for n, t, d in raw)
         spec = ModuleSpec(
             name=name or func.__name__,
             namespace=namespace,

@@ -156,9 +156,7 @@ def is_subtype(a: Type, b: Type) -> bool:
             return True
         case FunctionT(params=p1, result=r1), FunctionT(params=p2, result=r2):
             return (
-                len(p1) == len(p2)
-                and all(is_subtype(y, x) for x, y in zip(p1, p2, strict=True))
-                and is_subtype(r1, r2)
+                len(p1) == len(p2) and all(is_subtype(y, x) for x, y in zip(p1, p2, strict=True)) and is_subtype(r1, r2)
             )
     return False
 
@@ -172,7 +170,7 @@ def join(a: Type, b: Type) -> Type:
     match a, b:
         case ListT(elem=x), ListT(elem=y):
             return ListT(elem=join(x, y))
-        case (ListT(elem=x) | SeqT(elem=x)), (ListT(elem=y) | SeqT(elem=y)):
+        case ((ListT(elem=x) | SeqT(elem=x)), (ListT(elem=y) | SeqT(elem=y))):
             return SeqT(elem=join(x, y))
         case OptionalT(inner=x), OptionalT(inner=y):
             return OptionalT(inner=join(x, y))
