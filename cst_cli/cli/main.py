@@ -1,5 +1,67 @@
-"""Entry point of the `cst` command (placeholder until the CLI lands)."""
+"""The `cst` command: a thin typer shell over the library, one file per command.
+
+Command modules import their heavy dependencies inside the command function, so `cst --help` and
+`cst check` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cst_cli import __version__
+from cst_cli.cli._common import Exit
+
+app = typer.Typer(
+    name="cst",
+    help=(
+        "Check, graph, run, benchmark and cost typed ML/AI pipelines written in the cst language.\n\n"
+        "Examples:\n\n"
+        "  cst check pipeline.cst\n\n"
+        "  cst run samples/language/text.cst -i text='Hello world'\n\n"
+        "  cst graph pipeline.cst --format dot | dot -Tsvg > pipeline.svg\n\n"
+        "Exit codes: 0 ok, 1 program has errors, 2 usage, 3 run failed, 4 inputs missing or invalid, "
+        "5 over budget, 130 interrupted. See cst(1)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cst {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """cst: typed ML/AI pipelines."""
+
+
+def _register() -> None:
+    from cst_cli.cli import check, modules, run
+
+    app.command("check", no_args_is_help=True)(check.check_cmd)
+    app.command("modules")(modules.modules_cmd)
+    app.command("run", no_args_is_help=True)(run.run_cmd)
+
+
+_register()
 
 
 def main() -> None:
-    raise SystemExit(0)
+    """Console-script entry point: maps Ctrl-C to exit 130 and never shows a traceback for usage errors."""
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(int(Exit.INTERRUPTED))
