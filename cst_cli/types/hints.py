@@ -37,6 +37,13 @@ class UnsupportedHint(TypeError):
 
 
 _PRIMS: dict[object, Type] = {str: STRING, int: INT, float: FLOAT, bool: BOOLEAN}
+_BARE: dict[object, str] = {
+    list: "list[int]",
+    tuple: "tuple[int, ...]",
+    dict: "dict[str, int]",
+    collections.abc.Sequence: "Sequence[int]",
+    collections.abc.Mapping: "Mapping[str, int]",
+}
 
 
 def hint_to_type(hint: Any, _seen: frozenset[int] = frozenset()) -> Type:
@@ -66,6 +73,8 @@ def hint_to_type(hint: Any, _seen: frozenset[int] = frozenset()) -> Type:
         if len(args) != 2 or not isinstance(args[0], list):
             raise UnsupportedHint(f"{hint!r}: a Callable needs its parameter types")
         return FunctionT(params=tuple(hint_to_type(a, _seen) for a in args[0]), result=hint_to_type(args[1], _seen))
+    if hint in _BARE:
+        raise UnsupportedHint(f"a bare {hint.__name__} needs type arguments, e.g. {_BARE[hint]}")
     if isinstance(hint, type):
         return _record(hint, _seen)
     raise UnsupportedHint(f"unsupported type hint {hint!r}")
