@@ -156,4 +156,5 @@ CODES: Final[dict[str, str]] = {
     "W004": "unused binding",
     "W005": "option has no effect (streaming option, or duplicate)",
     "W006": "module plugin could not be loaded",
+    "W007": "unreachable match arm",
 }

@@ -13,7 +13,7 @@ from cst_cli.check._generics import Bindings, accepts, has_vars, render_expected
 from cst_cli.check._options import option_text, read_options
 from cst_cli.check._scope import Locals
 from cst_cli.modules.api import ModuleSpec, Options, Param
-from cst_cli.modules.registry import ResolveError, suggestion
+from cst_cli.modules.registry import ResolveError, did_you_mean, suggestion
 from cst_cli.syntax import ast
 from cst_cli.types.model import (
     NOTHING,
@@ -84,6 +84,7 @@ def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tu
     position = 0
     named_seen = False
     too_many_reported = False
+    guessed: set[str] = set()  # parameters an unknown argument name probably meant: not also "missing"
     for arg in call.args:
         if arg.name is None:
             if named_seen:
@@ -106,6 +107,8 @@ def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tu
         else:
             named_seen = True
             if arg.name not in names:
+                close = did_you_mean(arg.name, names)
+                guessed.update(close[:1])
                 ck.err(
                     "E044",
                     f"Unknown argument '{arg.name}' for {spec.name}",
@@ -120,6 +123,9 @@ def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tu
         complete = False
         _check_loose(ck, arg.value, env)
     missing = [p.name for i, p in enumerate(spec.params) if i not in placed and not p.has_default]
+    if guessed:
+        complete = False
+        missing = [m for m in missing if m not in guessed]
     span = call.callee_span.cover(call.args[-1].span) if call.args else call.callee_span
     if missing:
         s = "s" if len(missing) > 1 else ""

@@ -257,8 +257,8 @@ class _Checker:
         self, named: list[Named], first: dict[str, int], deps: Sequence[Sequence[int]], outputs: list[TOutput]
     ) -> None:
         roots = [first[o.name] for o in outputs if o.name in first]
-        if not roots:
-            return
+        if not roots or any(d.code == "E001" for d in self.diags):
+            return  # with a name undefined we cannot tell what was meant to be used
         reached = set(roots)
         stack = list(roots)
         while stack:
