@@ -61,6 +61,7 @@ class Registry:
 
     def __init__(self, specs: Iterable[ModuleSpec] = (), problems: Iterable[PluginProblem] = ()) -> None:
         self.problems: list[PluginProblem] = list(problems)
+        self.pins: dict[str, int] = {}  # qualified or simple name -> major used by unpinned calls
         # qualified name -> major -> spec (the highest minor wins within a major)
         self._by_qname: dict[str, dict[int, ModuleSpec]] = {}
         # simple name -> qualified names
@@ -152,7 +153,19 @@ class Registry:
             return ResolveError(code="E002", message=f"Undefined function: {name}", hint=f"use {ns}")
         return ResolveError(code="E002", message=f"Undefined function: {name}", hint=suggestion(name, self._by_simple))
 
+    def with_pins(self, pins: Mapping[str, int]) -> Registry:
+        """A registry over the same modules where an unpinned call of a module named in `pins` (by qualified
+        or simple name) uses that major version, as `Name@major` would (`cst run --pin`, cst.yaml `pins:`).
+        A pin of a major that is not installed makes such calls E047."""
+        view = Registry(problems=self.problems)
+        view._by_qname = self._by_qname
+        view._by_simple = self._by_simple
+        view.pins = {**self.pins, **pins}
+        return view
+
     def _pick_version(self, qname: str, version: int | None, written: str) -> ModuleSpec | ResolveError:
+        if version is None and self.pins:
+            version = self.pins.get(qname, self.pins.get(qname.rsplit(".", 1)[-1]))
         spec = self.get(qname, version)
         if spec is not None:
             return spec
