@@ -94,29 +94,32 @@ class PriorityLimiter:
         self._seq = itertools.count()
 
     async def acquire(self, priority: int) -> None:
-        if self.borrowed < self.total and not self._waiters:
-            self.borrowed += 1
-            await trio.lowlevel.checkpoint()
-            return
+        """Wait for a slot. Every request made in the same scheduling batch competes on priority: the
+        request queues, yields once so its siblings queue too, then the best waiters get the free slots."""
         ev = trio.Event()
         entry = (-priority, next(self._seq), ev)
         heapq.heappush(self._waiters, entry)
         try:
+            await trio.lowlevel.checkpoint()
+            self._dispatch()
             await ev.wait()
         except BaseException:
-            if ev.is_set():  # the slot was handed to us as we were cancelled: pass it on
+            if ev.is_set():  # we hold a slot: give it back
                 self.release()
             else:
                 self._waiters.remove(entry)
                 heapq.heapify(self._waiters)
             raise
 
-    def release(self) -> None:
-        if self._waiters:
+    def _dispatch(self) -> None:
+        while self._waiters and self.borrowed < self.total:
             _, _, ev = heapq.heappop(self._waiters)
-            ev.set()  # the slot goes straight to the waiter: `borrowed` stays the same
-        else:
-            self.borrowed -= 1
+            self.borrowed += 1
+            ev.set()
+
+    def release(self) -> None:
+        self.borrowed -= 1
+        self._dispatch()
 
     @property
     def waiting(self) -> int:

@@ -542,6 +542,7 @@ class Run:
             value = wrap_value(c.node.type, err.message) if opts.on_error == "wrap" else zero_value(c.node.type)
             self._succeed(i, value, "fallback")
             return
+        self.end[i] = trio.current_time()
         self._fail_node(i, err)
 
     def _succeed(self, i: int, v: Any, outcome: Outcome) -> None:
