@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,7 +88,7 @@ def test_retry_with_exponential_backoff_waits_between_attempts() -> None:
     r = run_virtual(pipe(("a", call(m.flaky, X, options=opts))), seed=5)
     assert r.status == "ok" and r.outputs == {"a": 1}
     times = [t for what, t in m.LOG]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     for k, gap in enumerate(gaps, start=1):
         full = 1.0 * 2 ** (k - 1)
         assert full / 2 <= gap <= full + 1e-9
