@@ -48,11 +48,12 @@ def _root(
 
 
 def _register() -> None:
-    from cst_cli.cli import check, modules, run
+    from cst_cli.cli import check, modules, run, serve
 
     app.command("check", no_args_is_help=True)(check.check_cmd)
     app.command("modules")(modules.modules_cmd)
     app.command("run", no_args_is_help=True)(run.run_cmd)
+    app.command("serve")(serve.serve_cmd)
 
 
 _register()
