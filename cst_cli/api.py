@@ -63,25 +63,50 @@ class InputProblem(msgspec.Struct, frozen=True, kw_only=True):
     path: str
 
 
-class RunResult(msgspec.Struct, frozen=True, kw_only=True):
+class RunResult:
     """What a run gave. `outputs` are JSON-ready (LANGUAGE.md section 8), only those computed.
 
     `status`: ok (every output computed), failed (a call or operation failed: see `errors`), inputs (an
     input missing, invalid or unknown: see `input_problems`; what did not need it was computed),
-    interrupted."""
+    interrupted. `trace` (cst-trace/1) is built on first access.
+    """
 
-    outputs: dict[str, Any]
-    status: RunStatus
-    missing_inputs: list[str]
-    input_problems: list[InputProblem]
-    not_computed: dict[str, str]  # output -> why
-    errors: list[RunError]
-    warnings: list[str]
-    trace: Trace
+    def __init__(
+        self,
+        *,
+        outputs: dict[str, Any],
+        status: RunStatus,
+        missing_inputs: list[str],
+        input_problems: list[InputProblem],
+        not_computed: dict[str, str],
+        errors: list[RunError],
+        warnings: list[str],
+        run: Run,
+        started_at: float,
+    ) -> None:
+        self.outputs = outputs
+        self.status: RunStatus = status
+        self.missing_inputs = missing_inputs
+        self.input_problems = input_problems
+        self.not_computed = not_computed  # output -> why
+        self.errors = errors
+        self.warnings = warnings
+        self._run = run
+        self._started_at = started_at
+        self._trace: Trace | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def trace(self) -> Trace:
+        if self._trace is None:
+            self._trace = build_trace(self._run, status=self.status, started_at=self._started_at, errors=self.errors)
+        return self._trace
+
+    def __repr__(self) -> str:
+        return f"RunResult(status={self.status!r}, outputs={self.outputs!r}, errors={self.errors!r})"
 
 
 class PreparedInputs(msgspec.Struct, frozen=True, kw_only=True):
@@ -313,7 +338,8 @@ class Pipeline:
             not_computed=not_computed(run),
             errors=errors,
             warnings=run.warnings,
-            trace=build_trace(run, status=status, started_at=started, errors=errors),
+            run=run,
+            started_at=started,
         )
 
 

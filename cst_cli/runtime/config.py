@@ -46,9 +46,9 @@ class BreakerConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
 class _RawConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     modules: dict[str, Any] = {}
     breaker: BreakerConfig = BreakerConfig()
-    pins: dict[str, int] = {}
+    pins: dict[str, Any] = {}
     cache_dir: str | None = None
-    prices: dict[str, float] = {}
+    prices: dict[str, Any] = {}
     max_concurrency: int | None = None
 
 
@@ -205,20 +205,22 @@ def load_config(path: str | Path | None = None, *, cwd: str | Path | None = None
     if raw.breaker.threshold < 1:
         raise ConfigError(f"{file}: breaker.threshold: expected an integer >= 1, got {raw.breaker.threshold}")
     for name, major in raw.pins.items():
-        if major < 0:
-            raise ConfigError(f"{file}: pins.{name}: expected a major version >= 0, got {major}")
+        if not isinstance(major, int) or isinstance(major, bool) or major < 0:
+            got = msgspec.json.encode(major).decode()
+            raise ConfigError(f"{file}: pins.{name}: expected an integer, got {got} (a major version >= 0)")
     for name, price in raw.prices.items():
-        if price < 0:
-            raise ConfigError(f"{file}: prices.{name}: expected a price >= 0, got {price}")
+        if not isinstance(price, (int, float)) or isinstance(price, bool) or price < 0:
+            got = msgspec.json.encode(price).decode()
+            raise ConfigError(f"{file}: prices.{name}: expected a price in USD >= 0, got {got}")
     if raw.max_concurrency is not None and raw.max_concurrency < 1:
         raise ConfigError(f"{file}: max_concurrency: expected an integer >= 1, got {raw.max_concurrency}")
     return Config(
         modules=modules,
         breaker_threshold=raw.breaker.threshold,
         breaker_cooldown=breaker_cooldown,
-        pins=dict(raw.pins),
+        pins={str(k): int(v) for k, v in raw.pins.items()},
         cache_dir=raw.cache_dir,
-        prices=dict(raw.prices),
+        prices={str(k): float(v) for k, v in raw.prices.items()},
         max_concurrency=raw.max_concurrency,
         path=file,
     )

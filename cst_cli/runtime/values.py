@@ -49,6 +49,8 @@ class ValueMismatch(Exception):
 
 def describe(v: object, limit: int = 60) -> str:
     """A short JSON-ish rendering of a bad value for messages."""
+    if isinstance(v, _Missing):
+        return "nothing"
     try:
         text = msgspec.json.encode(to_builtins(v)).decode()
     except (TypeError, msgspec.EncodeError, ValueError):
@@ -172,7 +174,7 @@ def _compile(t: Type) -> Checker:
                 out = dict(v)
                 for n, fc in fields:
                     if n not in v:
-                        raise ValueMismatch(f".{n}", f"a field '{n}'", _Missing())
+                        raise ValueMismatch(f".{n}", render(dict(fs)[n]), _Missing())
                     try:
                         out[n] = fc(v[n], j)
                     except ValueMismatch as exc:
