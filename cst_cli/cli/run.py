@@ -206,7 +206,7 @@ def _report(result: RunResult, err: Console) -> None:
         tries = f" after {e.attempts} attempt{'s' if e.attempts != 1 else ''}" if e.module else ""
         err.print(
             f"[bold red]error:[/] {escape(where)}: {escape(what)} ({escape(e.node)}) failed{tries}"
-            f" [{e.reason.replace('_', ' ')}]: {escape(e.message)}"
+            f" ({e.reason.replace('_', ' ')}): {escape(e.message)}"
         )
     for name, why in result.not_computed.items():
         err.print(f"[yellow]not computed:[/] {escape(name)}: {escape(why)}")

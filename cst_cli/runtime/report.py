@@ -63,8 +63,7 @@ def not_computed(run: Run) -> dict[str, str]:
             what = "invalid" if err is not None and err.reason != "missing_input" else "missing"
             out[o.name] = f"needs input '{nodes[cause].id}' ({what})"
         else:
-            err = run.errors.get(cause)
-            out[o.name] = f"'{nodes[cause].id}' failed" + (f": {err.message}" if err else "")
+            out[o.name] = f"'{nodes[cause].id}' failed"
     return out
 
 

@@ -354,6 +354,11 @@ class Run:
                 if self._inflight and not self.fatal:
                     await self._done.wait()
                 nursery.cancel_scope.cancel()
+        except BaseExceptionGroup as group:
+            self.interrupted = True
+            if group.subgroup(KeyboardInterrupt) is not None:  # Ctrl-C: say so plainly, not as a group
+                raise KeyboardInterrupt from None
+            raise
         except BaseException:
             self.interrupted = True
             raise
