@@ -8,6 +8,7 @@ import functools
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,9 @@ class CompileFailed(Exception):
         self.diagnostics = diagnostics
 
 
+ADHOC_CACHE = 64  # compiled `POST /run` sources kept, most recently used first
+
+
 class Engine:
     def __init__(self, registry: Registry, config: Config | None, metrics: ServerMetrics) -> None:
         self.registry = registry
@@ -40,6 +44,7 @@ class Engine:
         self.runtime = Runtime(self.config)
         pins = self.config.pins
         self._compile_registry = registry.with_pins(pins) if pins else registry
+        self._adhoc: OrderedDict[tuple[str, str | None], StoredPipeline] = OrderedDict()
 
     # ------------------------------------------------------------------ compile
 
@@ -51,6 +56,24 @@ class Engine:
         """
         job = functools.partial(self.compile_sync, source, name, origin=origin)
         return await trio.to_thread.run_sync(job)
+
+    async def compile_adhoc(self, source: str, name: str | None) -> StoredPipeline:
+        """`compile` for `POST /run`: the same source sent again reuses its compiled pipeline (and the runtime's
+        plan for it) instead of compiling and planning it anew.
+
+        Raises:
+            CompileFailed: the source has errors.
+        """
+        key = (source, name)
+        found = self._adhoc.get(key)
+        if found is not None:
+            self._adhoc.move_to_end(key)
+            return found
+        p = await self.compile(source, name, origin="api")
+        self._adhoc[key] = p
+        while len(self._adhoc) > ADHOC_CACHE:
+            self._adhoc.popitem(last=False)
+        return p
 
     def compile_sync(self, source: str | bytes, name: str | None, *, origin: str) -> StoredPipeline:
         file = origin if origin != "api" else (f"{name}.cst" if name else "<source>")

@@ -8,7 +8,7 @@ from cst_cli import __version__
 from cst_cli.server._engine import CompileFailed
 from cst_cli.server._http import HttpError, Request, Response, Route, json_response, text_response
 from cst_cli.server._schemas import CompileRequest, ExecuteRequest, RunRequest
-from cst_cli.server._store import check_name
+from cst_cli.server._store import StoredPipeline, check_name
 from cst_cli.server.metrics import PROMETHEUS_CONTENT_TYPE
 
 if TYPE_CHECKING:
@@ -76,9 +76,10 @@ class _Handlers:
             },
         )
 
-    async def _compile(self, source: str, name: str | None) -> Any:
+    async def _compile(self, source: str, name: str | None, *, adhoc: bool = False) -> StoredPipeline:
+        engine = self.app.engine
         try:
-            p = await self.app.engine.compile(source, name, origin="api")
+            p = await (engine.compile_adhoc(source, name) if adhoc else engine.compile(source, name, origin="api"))
         except CompileFailed as failed:
             self.app.metrics.compilations.labels("failed").inc()
             raise HttpError(400, "compile_failed", failed.message, extra={"diagnostics": failed.diagnostics}) from None
@@ -94,7 +95,7 @@ class _Handlers:
     async def run(self, request: Request) -> Response:
         req = await request.decode(RunRequest)
         name = _name(req.name, None)
-        p = await self._compile(req.source, name)
+        p = await self._compile(req.source, name, adhoc=True)
         result = await self.app.engine.execute(p, req.inputs, self.app.settings.max_exec_time, label=name or "_run")
         return json_response(
             200,

@@ -364,3 +364,45 @@ def test_an_internal_error_is_500_without_a_traceback() -> None:
             assert doc["message"] == "internal server error; see the server's log"
 
     run(main)
+
+
+def test_run_reuses_the_compiled_pipeline_for_the_same_source() -> None:
+    async def main() -> None:
+        app = make_app()
+        compiled: list[str] = []
+        real = app.engine.compile_sync
+
+        def counting(source: str | bytes, name: str | None, *, origin: str) -> object:
+            compiled.append(str(source))
+            return real(source, name, origin=origin)
+
+        app.engine.compile_sync = counting  # type: ignore[method-assign,assignment]
+        async with client(app) as c:
+            for text in ("a", "b", "c"):
+                r = await c.post("/run", json={"source": SHOUT, "inputs": {"text": text}})
+                assert r.json()["outputs"] == {"shout": text.upper()}
+            assert compiled == [SHOUT]
+
+    run(main)
+
+
+def test_concurrent_compiles_and_runs_do_not_mix_up() -> None:
+    async def main() -> None:
+        import trio
+
+        results: dict[int, tuple[int, dict[str, object]]] = {}
+        async with client() as c:
+
+            async def one(i: int) -> None:
+                source = f'in t: String\nx = Trim(t)\ny = "p{i}-${{x}}"\nout y\n'
+                r = await c.post("/compile", json={"source": source, "name": f"p{i}"})
+                assert r.status_code == 200, r.text
+                r = await c.post("/execute", json={"ref": f"p{i}", "inputs": {"t": f" {i} "}})
+                results[i] = (r.status_code, r.json()["outputs"])
+
+            async with trio.open_nursery() as nursery:
+                for i in range(30):
+                    nursery.start_soon(one, i)
+        assert results == {i: (200, {"y": f"p{i}-{i}"}) for i in range(30)}
+
+    run(main)
