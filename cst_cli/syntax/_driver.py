@@ -1,0 +1,147 @@
+"""The LALR(1) loop over the table of _table.py, with error recovery.
+
+After an error the driver reports it, skips to the next token that starts a declaration and resumes in
+the state "between declarations", so one file gives one diagnostic per broken declaration. Iterative:
+no recursion, whatever the nesting. Imports only diagnostics and the syntax internals.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import Any
+
+from cst_cli.diagnostics import Diagnostic, Source, Span, error
+from cst_cli.syntax._build import Builder
+from cst_cli.syntax._errors import Explainer, is_decl_start
+from cst_cli.syntax._lexer import END, ERROR, Tokens
+from cst_cli.syntax._table import Table
+
+_Reduce = tuple[str, int, Callable[[Builder, list[Any]], Any] | None]
+# Per table: its rows with reduce actions replaced by (lhs, size, callback) tuples.
+_runtime: tuple[Table, list[dict[str, int | _Reduce]]] | None = None
+
+
+def _runtime_states(table: Table) -> list[dict[str, int | _Reduce]]:
+    global _runtime
+    if _runtime is None or _runtime[0] is not table:
+        callbacks = Builder.__dict__
+        rules: list[_Reduce] = []
+        for lhs, size, name in table.rules:
+            fn = callbacks.get(name)
+            if fn is None and size != 1:
+                raise LookupError(f"grammar rule {name!r} has no callback in _build.py")
+            rules.append((lhs, size, fn))
+        rows: list[dict[str, int | _Reduce]] = [
+            {sym: (a if a >= 0 else rules[~a]) for sym, a in row.items()} for row in table.states
+        ]
+        _runtime = (table, rows)
+    return _runtime[1]
+
+
+class Driver:
+    def __init__(self, table: Table, tokens: Tokens, source: Source) -> None:
+        self.table = table
+        self.tokens = tokens
+        self.source = source
+        self.builder = Builder(tokens, source.name)
+        self.diagnostics: list[Diagnostic] = []
+
+    def run(self, start_symbol: str) -> Any:
+        """Parse the tokens as a `program` (a list of declarations) or one `expr` (None if broken)."""
+        states = _runtime_states(self.table)
+        builder = self.builder
+        types = self.tokens.types
+        start = self.table.start_states[start_symbol]
+        end_state = self.table.end_states[start_symbol]
+        stack = [start]
+        values: list[Any] = []
+        push_state = stack.append
+        push_value = values.append
+        state = start
+        i = 0
+        resumed = 0  # where parsing last resumed after an error
+        while True:
+            a = states[state].get(types[i])
+            if a is None:
+                if types[i] == END and state == end_state:
+                    return values[0]
+                if types[i] == END and state == start and start_symbol == "program":
+                    return []  # an empty file, or only comments
+                self._report_error(i, resumed, stack, values, start, end_state, start_symbol)
+                if start_symbol != "program":
+                    return None
+                i = resumed = self._resync(i)
+                # Resume between declarations: after those parsed so far, if any.
+                del stack[2 if len(stack) > 1 and stack[1] == end_state else 1 :]
+                del values[len(stack) - 1 :]
+                state = stack[-1]
+                continue
+            if type(a) is int:  # shift
+                push_state(a)
+                push_value(i)
+                state = a
+                i += 1
+                continue
+            lhs, size, fn = a  # type: ignore[misc]
+            if fn is None:  # a one-symbol rule that passes its value through
+                state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
+                continue
+            if size == 1:
+                values[-1] = fn(builder, [values[-1]])
+                state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
+                continue
+            args = values[-size:]
+            del values[-size:]
+            del stack[-size:]
+            push_value(fn(builder, args))
+            state = states[stack[-1]][lhs]  # type: ignore[assignment]
+            push_state(state)
+
+    def _report_error(
+        self,
+        i: int,
+        resumed: int,
+        stack: list[int],
+        values: list[Any],
+        start: int,
+        end_state: int,
+        start_symbol: str,
+    ) -> None:
+        tokens = self.tokens
+        explainer = Explainer(self.table, tokens, self.source)
+        if start_symbol != "program":
+            if stack[-1] == end_state:
+                message = f"unexpected {explainer.show(i)} after the end of the expression"
+                self.diagnostics.append(error("E021", message, self._token_span(i)))
+            elif len(stack) == 1 and tokens.types[i] == END:
+                self.diagnostics.append(error("E020", "expected an expression", self._token_span(i)))
+            else:
+                self.diagnostics.append(explainer.explain(i, 0, stack, end_state, expression=True))
+            return
+        # The declaration in error starts after the last complete one (or where parsing resumed).
+        first = resumed
+        if len(stack) > 1 and stack[1] == end_state and values[0]:
+            first = max(first, bisect.bisect_left(tokens.starts, values[0][-1].span.end))
+        self.diagnostics.append(explainer.explain(i, min(first, i), stack, end_state))
+
+    def _resync(self, i: int) -> int:
+        """The next token that starts a declaration; lexical errors skipped on the way are reported."""
+        types = self.tokens.types
+        if types[i] == END:
+            return i
+        # Restart at the token in error itself if it starts a declaration (it cannot be the first token
+        # of a declaration then: those are accepted between declarations).
+        j = i if types[i] != ERROR else i + 1
+        while types[j] != END:
+            if types[j] == ERROR:
+                diagnostic = self.tokens.values[j]
+                assert isinstance(diagnostic, Diagnostic)
+                self.diagnostics.append(diagnostic)
+            elif is_decl_start(types, j):
+                return j
+            j += 1
+        return j
+
+    def _token_span(self, i: int) -> Span:
+        return Span(file=self.source.name, start=self.tokens.starts[i], end=self.tokens.ends[i])

@@ -1,0 +1,386 @@
+"""The hand-written lexer: source text -> parallel token arrays for the LALR driver in _driver.py.
+
+Owns string escapes and `${...}` interpolation, durations and rates, the lambda look-ahead and the bracket
+nesting limit. Keyword and punctuation spellings come from grammar.lark. Imports only cst_cli.diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from cst_cli.diagnostics import Diagnostic, Source, Span, error
+
+ERROR: Final = "$ERROR"  # a token the grammar has no use for: carries a ready-made diagnostic
+END: Final = "$END"
+
+MAX_BRACKETS: Final = 100  # nested (, [, {, ${ beyond this are E042
+INT_MAX: Final = 2**63 - 1
+
+_UNITS = "ms|min|s|h|d"
+_NAME = r"[A-Za-z_](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_]))*"  # a hyphen joins two name characters only
+# Each match is optional trivia (whitespace, comments) and then one token; `other` matches any character
+# left, so the matches tile the text and finditer() walks it in one pass.
+_TOKEN_RE = (
+    r"(?:[ \t\r\n]+|\#[^\n]*)*+"
+    r"(?:"
+    rf"(?P<name>{_NAME})"
+    r"|(?P<punct>{punct})"
+    r'|(?P<simple_string>"[^"\\$\n]*")'
+    r'|(?P<escaped_string>"(?:[^"\\$\n]|\\[ntr\\"$]|\$(?!\{))*")'
+    rf"|(?P<rate>\d+[ \t]*/[ \t]*\d+(?:{_UNITS})(?![A-Za-z0-9_]))"
+    rf"|(?P<duration>\d+(?:{_UNITS})(?![A-Za-z0-9_]))"
+    r"|(?P<float>\d+\.\d+(?:[eE][+-]?\d+)?(?![A-Za-z0-9_]))"
+    r"|(?P<badnum>\d+(?:\.\d+)?[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<int>\d+)"
+    r'|(?P<string>")'
+    rf"|(?P<annotation>@{_NAME})"
+    r"|(?P<version>@\d+)"
+    r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+)"
+    r"|(?P<eof>\Z)"
+    r"|(?P<other>.)"
+    r")"
+)
+_ESCAPE_RE = re.compile(r"\\(.)")
+_STRING_CHUNK = re.compile(r'[^"\\$\n]+')
+_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$"}
+_OPENERS: Final = frozenset({"LPAR", "LSQB", "LBRACE"})
+_CLOSERS: Final = frozenset({"RPAR", "RSQB", "RBRACE"})
+# Tokens that may appear between the parentheses of a lambda's parameter list (names and types).
+_PARAM_TOKENS: Final = frozenset({"NAME", "COMMA", "COLON", "LT", "GT", "LBRACE", "RBRACE", "BAR", "PLUS"})
+
+
+def control_char_message(run: str) -> str:
+    """The E040 message for a run of control characters; decode() and the lexer must agree on it."""
+    first = f"U+{ord(run[0]):04X}"
+    if len(run) == 1:
+        return f"control character {first} is not allowed in source text"
+    return f"{len(run)} control characters (the first is {first}) are not allowed in source text"
+
+
+class Tokens:
+    """Parallel arrays, one entry per token, ending with an END token.
+
+    `values` holds the decoded value: the text of a NAME (and keywords and punctuation), an int for
+    INT and VERSION (None if too long to convert), a float for FLOAT, the decoded text for the string
+    tokens, (amount, unit) for DURATION, (count, amount, unit, per_start) for RATE, the name without
+    '@' for ANNOTATION, and a Diagnostic for ERROR.
+    """
+
+    __slots__ = ("diagnostics", "ends", "starts", "types", "values")
+
+    def __init__(self) -> None:
+        self.types: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.values: list[object] = []
+        self.diagnostics: list[Diagnostic] = []  # problems that do not stop parsing (bad escapes, ...)
+
+
+class Spelling:
+    """Terminal names by spelling, read from the grammar's literal terminals."""
+
+    __slots__ = ("keywords", "punct", "regex")
+
+    def __init__(self, literals: dict[str, str]) -> None:
+        self.keywords = {text: name for name, text in literals.items() if text.isidentifier()}
+        self.punct = {text: name for name, text in literals.items() if not text.isidentifier()}
+        alternatives = "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True))
+        self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives))
+
+
+def tokenize(source: Source, spelling: Spelling) -> Tokens:
+    """Split the source into tokens; lexical errors become ERROR tokens or entries in `diagnostics`."""
+    return _Lexer(source, spelling).run()
+
+
+class _Lexer:
+    def __init__(self, source: Source, spelling: Spelling) -> None:
+        self.source = source
+        self.text = source.text
+        self.file = source.name
+        self.spelling = spelling
+        self.out = Tokens()
+        # One entry per open `${`: [brace depth inside it, offset of the `$`].
+        self.interp: list[list[int]] = []
+        self.lpars: list[int] = []  # indices of the `(` tokens, for _mark_lambdas
+        self.depth = 0  # brackets open
+        self.too_deep = False
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(file=self.file, start=start, end=end)
+
+    def where(self, offset: int) -> str:
+        p = self.source.position(offset)
+        return f"{p.line}:{p.column}"
+
+    def emit_error(self, start: int, end: int, code: str, message: str, hint: str | None = None) -> None:
+        out = self.out
+        out.types.append(ERROR)
+        out.starts.append(start)
+        out.ends.append(end)
+        out.values.append(error(code, message, self.span(start, end), hint))
+
+    def run(self) -> Tokens:
+        """Tokenize the whole text; the loop restarts only after a string with escapes or `${`."""
+        pos = 0
+        while pos >= 0:
+            pos = self.scan(pos)
+        if self.interp:
+            start = self.interp[-1][1]
+            self.emit_error(
+                start,
+                start + 2,
+                "E020",
+                f"expected '}}' to close the interpolation '${{' opened at {self.where(start)}",
+            )
+        out = self.out
+        n = len(self.text)
+        out.types.append(END)
+        out.starts.append(n)
+        out.ends.append(n)
+        out.values.append(None)
+        _mark_lambdas(out.types, self.lpars)
+        return out
+
+    def scan(self, pos: int) -> int:
+        """Tokenize from `pos`; return where to resume after a hand-scanned string, or -1 at the end."""
+        text = self.text
+        groups = self.spelling.regex.groupindex
+        g_name, g_punct, g_simple, g_eof = groups["name"], groups["punct"], groups["simple_string"], groups["eof"]
+        keywords = self.spelling.keywords
+        punct = self.spelling.punct
+        out = self.out
+        types, starts, ends, values = out.types, out.starts, out.ends, out.values
+        interp = self.interp
+        lpars = self.lpars
+        # One flat dispatch loop: the fast way to lex in Python.
+        for m in self.spelling.regex.finditer(text, pos):
+            g: int = m.lastindex  # type: ignore[assignment]  # every alternative is a group
+            start, end = m.span(g)
+            if interp and "\n" in text[m.start() : start]:
+                opened = interp[-1][1]
+                self.emit_error(
+                    opened,
+                    opened + 2,
+                    "E020",
+                    f"expected '}}' to close the interpolation '${{' opened at {self.where(opened)}",
+                    "an interpolation must end on the line where it starts",
+                )
+                self.depth -= len(interp)
+                interp.clear()
+            if g == g_name:
+                word = m.group(g)
+                types.append(keywords.get(word, "NAME"))
+                values.append(word)
+            elif g == g_punct:
+                word = m.group(g)
+                t = punct[word]
+                if t in _OPENERS:
+                    if t == "LPAR":
+                        lpars.append(len(types))
+                    elif interp and t == "LBRACE":
+                        interp[-1][0] += 1
+                    self.open_bracket(start, end)
+                elif t in _CLOSERS:
+                    if interp and t == "RBRACE":
+                        if interp[-1][0] == 0:
+                            interp.pop()
+                            self.close_bracket()
+                            return self.string_rest(start, end, continuation=True)
+                        interp[-1][0] -= 1
+                    self.close_bracket()
+                types.append(t)
+                values.append(word)
+            elif g == g_simple:
+                types.append("STRING")
+                values.append(text[start + 1 : end - 1])
+            elif g == g_eof:
+                return -1
+            else:
+                kind = m.lastgroup
+                if kind == "int":
+                    digits = m.group(g)
+                    types.append("INT")
+                    values.append(int(digits) if len(digits) <= 20 else None)
+                elif kind == "escaped_string":
+                    types.append("STRING")
+                    values.append(_ESCAPE_RE.sub(_unescape, text[start + 1 : end - 1]))
+                elif kind == "string":
+                    return self.string_rest(start, end, continuation=False)
+                elif kind == "float":
+                    value = float(m.group(g))
+                    if value == float("inf"):
+                        message = f"float literal out of range: {_short(m.group(g))}"
+                        out.diagnostics.append(error("E041", message, self.span(start, end)))
+                    types.append("FLOAT")
+                    values.append(value)
+                elif kind == "duration":
+                    word = m.group(g)
+                    digits = word.rstrip("mindsh")
+                    types.append("DURATION")
+                    values.append((self.small_int(digits, start), word[len(digits) :]))
+                elif kind == "rate":
+                    word = m.group(g)
+                    count_text, per_text = (part.strip(" \t") for part in word.split("/"))
+                    amount_text = per_text.rstrip("mindsh")
+                    per_start = end - len(per_text)
+                    count = self.small_int(count_text, start)
+                    amount = self.small_int(amount_text, per_start)
+                    types.append("RATE")
+                    values.append((count, amount, per_text[len(amount_text) :], per_start))
+                elif kind == "annotation":
+                    types.append("ANNOTATION")
+                    values.append(m.group(g)[1:])
+                elif kind == "version":
+                    types.append("VERSION")
+                    values.append(self.small_int(m.group(g)[1:], start + 1))
+                else:
+                    self.bad_token(kind, m.group(g), start, end)
+                    continue
+            starts.append(start)
+            ends.append(end)
+        return -1  # pragma: no cover - the eof alternative always matches last
+
+    def bad_token(self, kind: str | None, word: str, start: int, end: int) -> None:
+        if kind == "badnum":
+            hint = None
+            if word.rstrip("abcdefghijklmnopqrstuvwxyz") != word:
+                hint = "a duration is a whole number and a unit: ms, s, min, h or d"
+            self.emit_error(start, end, "E021", f"invalid number '{_short(word)}'", hint)
+        elif kind == "control":
+            self.emit_error(start, end, "E040", control_char_message(word))
+        elif word == "@":
+            message = "unexpected '@': expected an annotation name or a version number after it"
+            self.emit_error(start, end, "E021", message)
+        elif word.isprintable():
+            self.emit_error(start, end, "E021", f"unexpected character '{word}'")
+        else:
+            self.emit_error(start, end, "E021", f"unexpected character U+{ord(word):04X}")
+
+    def open_bracket(self, start: int, end: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_BRACKETS and not self.too_deep:
+            self.too_deep = True
+            self.emit_error(
+                start,
+                end,
+                "E042",
+                f"nesting too deep: more than {MAX_BRACKETS} brackets are open here",
+                "split the expression into several bindings",
+            )
+
+    def close_bracket(self) -> None:
+        if self.depth > 0:
+            self.depth -= 1
+        if self.depth <= MAX_BRACKETS:
+            self.too_deep = False
+
+    def small_int(self, digits: str, start: int) -> int:
+        """A non-negative integer that must fit in 64 bits (durations, rates, versions)."""
+        if len(digits) <= 19 and int(digits) <= INT_MAX:
+            return int(digits)
+        self.out.diagnostics.append(
+            error(
+                "E041",
+                f"integer out of range (64-bit): {_short(digits)}",
+                self.span(start, start + len(digits)),
+            )
+        )
+        return INT_MAX
+
+    def string_rest(self, token_start: int, pos: int, *, continuation: bool) -> int:
+        """Scan string text from `pos` (just after `"` or after the `}` of an interpolation).
+
+        Emits STRING, ISTR_START, ISTR_MID or ISTR_END and returns the offset after it.
+        """
+        text = self.text
+        n = len(text)
+        chunks: list[str] = []
+        chunk = _STRING_CHUNK.match
+        while True:
+            m = chunk(text, pos)
+            if m is not None:
+                chunks.append(m.group())
+                pos = m.end()
+            if pos >= n or text[pos] == "\n":
+                opener = token_start if not continuation else self._string_opener(token_start)
+                self.emit_error(
+                    opener,
+                    pos,
+                    "E020",
+                    f"expected '\"' to close the string opened at {self.where(opener)}",
+                    "a string ends on the line where it starts; write a line break as \\n",
+                )
+                return pos
+            c = text[pos]
+            if c == '"':
+                kind = "ISTR_END" if continuation else "STRING"
+                pos += 1
+                break
+            if c == "$":
+                if text.startswith("${", pos):
+                    kind = "ISTR_MID" if continuation else "ISTR_START"
+                    self.interp.append([0, pos])
+                    self.open_bracket(pos, pos + 2)
+                    pos += 2
+                    break
+                chunks.append("$")
+                pos += 1
+                continue
+            # a backslash
+            escaped = text[pos + 1 : pos + 2]
+            value = _ESCAPES.get(escaped)
+            if value is None:
+                if escaped in ("", "\n"):
+                    message = "a backslash at the end of a line does not escape anything"
+                elif escaped.isprintable():
+                    message = f"unknown escape sequence '\\{escaped}' in a string"
+                else:
+                    message = f"unknown escape sequence: '\\' followed by U+{ord(escaped):04X}"
+                span = self.span(pos, pos + 1 + len(escaped.strip("\n")))
+                hint = 'the escapes are \\n \\t \\r \\\\ \\" and \\$'
+                self.out.diagnostics.append(error("E020", message, span, hint))
+                value = escaped
+                if escaped in ("", "\n"):
+                    pos += 1
+                    continue
+            chunks.append(value)
+            pos += 2
+        out = self.out
+        out.types.append(kind)
+        out.starts.append(token_start)
+        out.ends.append(pos)
+        out.values.append("".join(chunks))
+        return pos
+
+    def _string_opener(self, pos: int) -> int:
+        """The opening quote of the string whose interpolation ended at `pos` (for messages)."""
+        starts, types = self.out.starts, self.out.types
+        for k in range(len(types) - 1, -1, -1):
+            if types[k] == "ISTR_START":
+                return starts[k]
+        return pos  # pragma: no cover - an interpolation always has a start
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return _ESCAPES[m.group(1)]
+
+
+def _mark_lambdas(types: list[str], lpars: list[int]) -> None:
+    """Turn `(` into LAMBDA_LPAR where a parameter list and `) =>` follow.
+
+    The scan from one `(` stops at the first token that cannot be in a parameter list, `(` included,
+    so the scans never overlap and the whole pass is linear.
+    """
+    accept = _PARAM_TOKENS
+    for i in lpars:
+        j = i + 1
+        while types[j] in accept:
+            j += 1
+        if types[j] == "RPAR" and types[j + 1] == "FATARROW":
+            types[i] = "LAMBDA_LPAR"
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
