@@ -326,12 +326,6 @@ class Run:
                     reason=reason,
                     message=f"input '{inp.name}' is {'missing' if reason == 'missing_input' else 'invalid'}",
                 )
-        for i, node in enumerate(dag.nodes):
-            if plan.modes[i] == M_CONST:
-                assert isinstance(node, ConstNode)
-                values[i] = node.value
-                sched.preset_done(i)
-                self.outcome[i] = "ok"
         wanted = set(outputs) if outputs is not None else None
         self.roots = [o.node for o in dag.outputs if wanted is None or o.name in wanted]
         if outputs is None:
@@ -423,6 +417,13 @@ class Run:
                         self._notify(i)
                 else:
                     self._failed_by_demand(sched.wait_on(i, x))
+            elif m == M_CONST:
+                node = nodes[i]
+                assert isinstance(node, ConstNode)
+                values[i] = node.value
+                complete(i)
+                if i in self._watch:
+                    self._notify(i)
             elif m == M_LAMBDA:
                 node = nodes[i]
                 assert isinstance(node, LambdaNode)
