@@ -19,22 +19,6 @@ _encoder = msgspec.json.Encoder()
 
 T = TypeVar("T")
 
-REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-    422: "Unprocessable Content",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-    507: "Insufficient Storage",
-}
-
 
 class HttpError(Exception):
     """An error response: `{"error": kind, "message": message, **extra}` with `status`."""
