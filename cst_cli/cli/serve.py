@@ -112,7 +112,6 @@ def serve_cmd(
         host=host,
         port=port,
         pipelines_dir=str(pipelines) if pipelines is not None else None,
-        config_path=str(config) if config is not None else None,
         max_body=body_limit,
         max_exec_time=max_exec_time,
         drain_timeout=drain_timeout,

@@ -9,7 +9,7 @@ from cst_cli.server._engine import CompileFailed
 from cst_cli.server._http import HttpError, Request, Response, Route, json_response, text_response
 from cst_cli.server._schemas import CompileRequest, ExecuteRequest, RunRequest
 from cst_cli.server._store import StoredPipeline, check_name
-from cst_cli.server.metrics import PROMETHEUS_CONTENT_TYPE
+from cst_cli.server.metrics import PROMETHEUS_CONTENT_TYPE, RUN_LABEL
 
 if TYPE_CHECKING:
     from cst_cli.server.app import App
@@ -96,7 +96,7 @@ class _Handlers:
         req = await request.decode(RunRequest)
         name = _name(req.name, None)
         p = await self._compile(req.source, name, adhoc=True)
-        result = await self.app.engine.execute(p, req.inputs, self.app.settings.max_exec_time, label=name or "_run")
+        result = await self.app.engine.execute(p, req.inputs, self.app.settings.max_exec_time, label=RUN_LABEL)
         return json_response(
             200,
             {**result, "structural_hash": p.structural_hash, "source_hash": p.source_hash, "diagnostics": p.warnings},

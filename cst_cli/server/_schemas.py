@@ -23,8 +23,8 @@ class ExecuteRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class RunRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """`POST /run`: compile and execute in one call, without storing the pipeline. `name` only labels
-    diagnostics and metrics."""
+    """`POST /run`: compile and execute in one call, without storing the pipeline. `name` only names the
+    source in diagnostics and the trace (metrics count every `/run` under the pipeline label `_run`)."""
 
     source: str
     inputs: dict[str, Any] = {}

@@ -15,6 +15,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from cst_cli.runtime.trace import Trace
 
 PROMETHEUS_CONTENT_TYPE = CONTENT_TYPE_LATEST
+RUN_LABEL = "_run"  # the pipeline label of every `POST /run`: names sent there must not grow the label set
+_METHODS = frozenset({"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"})
 BREAKER_STATES = {"closed": 0.0, "half_open": 1.0, "open": 2.0}
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -164,6 +166,7 @@ class ServerMetrics:
         self.cost_window.add(pipeline, cost)
 
     def record_request(self, route: str, method: str, code: int, seconds: float) -> None:
+        method = method if method in _METHODS else "other"  # any token is a valid method: bound the labels
         self.http_requests.labels(route, method, str(code)).inc()
         self.http_seconds.labels(route).observe(seconds)
 

@@ -14,7 +14,6 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     pipelines_dir: str | None = None  # *.cst files loaded at start, reloaded when they change
-    config_path: str | None = None  # cst.yaml
     max_body: int = DEFAULT_MAX_BODY  # bytes; larger request bodies get 413
     max_exec_time: float = DEFAULT_MAX_EXEC_TIME  # seconds per execution; longer ones get 504
     reload_interval: float = 1.0  # seconds between polls of the pipelines directory

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 
 from cst_cli.server.metrics import CostWindow, ServerMetrics
-from tests.server._support import client, run
+from tests.server._support import SHOUT, client, run
 
 RESILIENT = """in text: String
 a = Flaky(text) with retry: 3
@@ -124,3 +124,19 @@ def test_the_cost_window_is_bounded_by_seconds_not_requests() -> None:
         w.add("p", 0.001)
     assert len(w._buckets["p"]) <= 3601
     assert w.report()["last_hour"]["queries"] == 7200
+
+
+def test_labels_stay_bounded_whatever_clients_send() -> None:
+    async def main() -> None:
+        async with client() as c:
+            for i in range(5):
+                await c.request(f"FOO{i}", "/x")
+                await c.get(f"/random/{i}")
+                r = await c.post("/run", json={"source": SHOUT, "inputs": {"text": "a"}, "name": f"n{i}"})
+                assert r.json()["trace"]["pipeline"] == f"n{i}.cst"
+            m = samples((await c.get("/metrics")).text)
+            assert m[("cst_http_requests_total", (("code", "404"), ("method", "other"), ("route", "<unmatched>")))] == 5
+            assert m[("cst_executions_total", (("pipeline", "_run"), ("status", "ok")))] == 5
+            assert not any(labels and ("pipeline", "n1") in labels for _, labels in m)
+
+    run(main)
