@@ -14,6 +14,7 @@ import trio
 
 from cst_cli.modules.api import module
 from cst_cli.modules.registry import Registry, load_registry
+from cst_cli.runtime.config import Config
 from cst_cli.server import ApiKeys, App, ServerSettings
 
 CALLS: Counter[str] = Counter()
@@ -67,11 +68,11 @@ def server_registry() -> Registry:
 _REGISTRY: Registry | None = None
 
 
-def make_app(keys: tuple[str, ...] = (), **settings: Any) -> App:
+def make_app(keys: tuple[str, ...] = (), config: Config | None = None, **settings: Any) -> App:
     global _REGISTRY
     if _REGISTRY is None:
         _REGISTRY = server_registry()
-    return App(ServerSettings(**settings), registry=_REGISTRY, api_keys=ApiKeys.from_keys(keys))
+    return App(ServerSettings(**settings), registry=_REGISTRY, config=config, api_keys=ApiKeys.from_keys(keys))
 
 
 @asynccontextmanager

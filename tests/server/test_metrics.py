@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prometheus_client.parser import text_string_to_metric_families
 
+from cst_cli.runtime.config import load_config
 from cst_cli.server.metrics import CostWindow, ServerMetrics
-from tests.server._support import SHOUT, client, run
+from tests.server._support import SHOUT, client, make_app, run
 
 RESILIENT = """in text: String
 a = Flaky(text) with retry: 3
@@ -138,5 +141,19 @@ def test_labels_stay_bounded_whatever_clients_send() -> None:
             assert m[("cst_http_requests_total", (("code", "404"), ("method", "other"), ("route", "<unmatched>")))] == 5
             assert m[("cst_executions_total", (("pipeline", "_run"), ("status", "ok")))] == 5
             assert not any(labels and ("pipeline", "n1") in labels for _, labels in m)
+
+    run(main)
+
+
+def test_prices_from_cst_yaml_feed_the_cost(tmp_path: Path) -> None:
+    config = tmp_path / "cst.yaml"
+    config.write_text("prices:\n  Trim: 0.5\n")
+
+    async def main() -> None:
+        app = make_app(config=load_config(config))
+        async with client(app) as c:
+            r = await c.post("/run", json={"source": SHOUT, "inputs": {"text": "a"}})
+            assert r.json()["trace"]["totals"]["cost"] == 0.5
+            assert (await c.get("/metrics/cost")).json()["last_hour"]["total_cost"] == 0.5
 
     run(main)
