@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,13 +136,13 @@ def whole_process(repeats: int) -> None:
         def cli() -> float:
             t0 = time.perf_counter()
             out = subprocess.run(
-                [sys.executable, "-m", "cst_cli.cli.main", "run", str(f), "-i", "x=1", "--format", "json"],
+                [shutil.which("cst") or "cst", "run", str(f), "-i", "x=1", "--format", "json"],
                 capture_output=True,
                 env=env,
                 check=False,
             )
             dt = time.perf_counter() - t0
-            assert out.returncode == 0, out.stderr.decode()
+            assert out.returncode == 0 and out.stdout.startswith(b"{"), out.stderr.decode()
             return dt
 
         def bare() -> float:
