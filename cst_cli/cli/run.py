@@ -196,10 +196,16 @@ def _report(result: RunResult, err: Console) -> None:
 
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")
+    unknown = False
     for p in result.input_problems:
-        err.print(f"[bold red]error:[/] {escape(p.message)}")
+        if p.kind != "missing":
+            unknown = unknown or p.kind == "unknown"
+            err.print(f"[bold red]error:[/] {escape(p.message)}")
     if result.missing_inputs:
         err.print(f"[bold red]error:[/] missing inputs: {escape(', '.join(result.missing_inputs))}")
+    if unknown:
+        err.print("[bold red]error:[/] nothing was run: an unknown input name is most likely a misspelt one")
+        return
     for e in result.errors:
         where = e.location or e.node
         what = f"call {e.module}" if e.module else "operation"
