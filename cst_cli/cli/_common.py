@@ -9,14 +9,16 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cst_cli.api import Pipeline
     from cst_cli.modules.registry import Registry
+    from cst_cli.runtime.config import Config
 
 
 class Exit(enum.IntEnum):
@@ -102,3 +104,79 @@ def read_path(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def compile_or_exit(file: Path, config: Path | None = None) -> tuple[Pipeline, Config]:
+    """cst.yaml (or `config`), the modules with its pins, then `file` compiled (graph, bench and cost share it).
+
+    A missing file or a bad cst.yaml is one line on stderr and exit 2; a program with errors prints its
+    diagnostics on stderr as `cst check` renders them and exits 1; warnings are printed and compilation goes on.
+    """
+    from cst_cli.api import Pipeline
+    from cst_cli.check import compile_source
+    from cst_cli.render.diagnostics import render_text
+    from cst_cli.runtime.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        fail(str(exc))
+    if str(file) != "-" and not file.is_file():
+        fail(f"no such file: {file}")
+    base = load_modules(warn=True)
+    registry = base.with_pins(cfg.pins) if cfg.pins else base
+    name = "<stdin>" if str(file) == "-" else str(file)
+    compiled = compile_source(read_path(file), name, registry)
+    if compiled.diagnostics:
+        render_text(compiled.diagnostics, {name: compiled.source}, stderr_console())
+    if compiled.program is None or compiled.errors:
+        raise typer.Exit(int(Exit.PROGRAM_ERRORS))
+    return Pipeline(compiled.program, source=compiled.source, registry=base, pins=cfg.pins), cfg
+
+
+def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str, Any]]:
+    """Input sets for commands that run a pipeline many times (bench, cost).
+
+    `inputs_file` (a path, or - for stdin) holds one JSON object, a JSON array of objects, or JSON Lines (one
+    object per line); `values` are `-i NAME=VALUE` as `cst run` reads them (VALUE is JSON when it parses, else
+    text) and apply to every set. No file and no values: one empty set. Unreadable or malformed: exit 2.
+    """
+    import msgspec
+
+    sets: list[dict[str, Any]] = []
+    if inputs_file is not None:
+        where = "stdin" if inputs_file == "-" else inputs_file
+        try:
+            data = sys.stdin.buffer.read() if inputs_file == "-" else Path(inputs_file).read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {inputs_file}: {exc.strerror or exc}")
+        docs: list[Any]
+        try:
+            doc = msgspec.json.decode(data)
+            docs = doc if isinstance(doc, list) else [doc]
+        except msgspec.DecodeError:
+            docs = []
+            for k, line in enumerate(data.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    docs.append(msgspec.json.decode(line))
+                except msgspec.DecodeError as exc:
+                    fail(f"--inputs {where}: line {k}: not valid JSON: {exc}")
+        for k, d in enumerate(docs, start=1):
+            if not isinstance(d, dict):
+                fail(f"--inputs {where}: item {k}: expected a JSON object of input name -> value")
+            sets.append(d)
+        if not sets:
+            fail(f"--inputs {where}: no input sets")
+    overrides: dict[str, Any] = {}
+    for item in values:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            fail(f"-i {item!r}: expected NAME=VALUE")
+        try:
+            value: Any = msgspec.json.decode(text)
+        except msgspec.DecodeError:
+            value = text
+        overrides[name.strip()] = value
+    return [{**s, **overrides} for s in sets] if sets else [overrides]

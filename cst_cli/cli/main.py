@@ -54,6 +54,9 @@ def _register() -> None:
     app.command("modules")(modules.modules_cmd)
     app.command("run", no_args_is_help=True)(run.run_cmd)
     app.command("serve")(serve.serve_cmd)
+    from cst_cli.cli import graph
+
+    app.command("graph", no_args_is_help=True)(graph.graph_cmd)
 
 
 _register()
