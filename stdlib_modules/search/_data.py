@@ -13,7 +13,10 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import msgspec
 
@@ -159,3 +162,62 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BuildOnce(Generic[K, V]):
+    """Values built at most once per key, each in its own non-daemon thread.
+
+    A caller waits for the build; if the caller gives up (a `timeout:` cancels the call), the build goes on,
+    and the interpreter waits for it at exit, so the index still lands on disk for the next run. A failed
+    build is forgotten: the next call tries again. `keep_one` keys (e.g. per model) evict older values.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._lock = threading.Lock()
+        self._done: dict[K, V] = {}
+        self._pending: dict[K, Future[V]] = {}
+
+    def get(self, key: K, build: Callable[[], V], group: Callable[[K], object] | None = None) -> V:
+        found = self._done.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._done.get(key)
+            if found is not None:
+                return found
+            fut = self._pending.get(key)
+            if fut is None:
+                fut = Future()
+                self._pending[key] = fut
+                worker = threading.Thread(
+                    target=self._run, args=(key, fut, build, group), name=f"cst-{self._name}-build", daemon=False
+                )
+                worker.start()
+        return fut.result()
+
+    def _run(self, key: K, fut: Future[V], build: Callable[[], V], group: Callable[[K], object] | None) -> None:
+        try:
+            value = build()
+        except BaseException as exc:
+            with self._lock:
+                self._pending.pop(key, None)
+            fut.set_exception(exc)
+            return
+        with self._lock:
+            if group is not None:
+                g = group(key)
+                for old in [k for k in self._done if group(k) == g]:
+                    del self._done[old]
+            self._done[key] = value
+            self._pending.pop(key, None)
+        fut.set_result(value)
+
+    def clear(self) -> None:
+        """Forget every built value (tests)."""
+        with self._lock:
+            self._done.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cst_cli.modules.api import Cost, Options, module
 from stdlib_modules.search import embedding
-from stdlib_modules.search._data import Catalog, cache_dir, load_catalog
+from stdlib_modules.search._data import BuildOnce, Catalog, cache_dir, load_catalog
 from stdlib_modules.search._types import SearchResult, result_of
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -39,8 +39,7 @@ def fts5_available() -> bool:
         return False
 
 
-_lock = threading.Lock()
-_ready: set[tuple[str, str]] = set()  # (db path, catalog digest) known to be built
+_builds: BuildOnce[tuple[str, str], Path] = BuildOnce("keyword-index")
 STATS = {"built": 0, "loaded": 0}
 
 
@@ -91,27 +90,26 @@ def _valid(path: Path, catalog: Catalog) -> bool:
 
 
 def keyword_index(catalog: Catalog | None = None) -> tuple[Catalog, Path]:
-    """The catalog and its FTS5 database, built if missing or damaged.
+    """The catalog and its FTS5 database, built if missing or damaged (in a build thread that outlives a
+    cancelled call).
 
     Raises:
         KeywordSearchError: this SQLite has no FTS5.
     """
     cat = catalog or load_catalog()
     path = index_path(cat)
-    if (str(path), cat.digest) in _ready:
-        return cat, path
-    with _lock:
-        if (str(path), cat.digest) in _ready:
-            return cat, path
-        if path.is_file() and _valid(path, cat):
-            STATS["loaded"] += 1
-        else:
-            if not fts5_available():
-                raise KeywordSearchError("this Python's SQLite was built without FTS5: keyword search is unavailable")
-            _build(cat, path)
-            STATS["built"] += 1
-        _ready.add((str(path), cat.digest))
-    return cat, path
+    return cat, _builds.get((str(path), cat.digest), lambda: _load_or_build(cat, path), lambda k: k[0])
+
+
+def _load_or_build(cat: Catalog, path: Path) -> Path:
+    if path.is_file() and _valid(path, cat):
+        STATS["loaded"] += 1
+        return path
+    if not fts5_available():
+        raise KeywordSearchError("this Python's SQLite was built without FTS5: keyword search is unavailable")
+    _build(cat, path)
+    STATS["built"] += 1
+    return path
 
 
 _local = threading.local()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cst_cli.modules.api import Cost, Options, module
 from stdlib_modules.search import embedding as v1
-from stdlib_modules.search._data import Catalog, atomic_write, cache_dir, load_catalog
+from stdlib_modules.search._data import BuildOnce, Catalog, atomic_write, cache_dir, load_catalog
 from stdlib_modules.search._types import Embedding, Product, SearchResult, as_struct, result_of
 
 if TYPE_CHECKING:
@@ -82,62 +82,55 @@ class VectorIndex:
         return [(products[int(i)], float(scores[int(i)])) for i in order]
 
 
-_lock = threading.Lock()
-_indexes: dict[tuple[str, str, str], VectorIndex] = {}
+_builds: BuildOnce[tuple[str, str, str], VectorIndex] = BuildOnce("vector-index")
 STATS = {"built": 0, "loaded": 0}  # indexes computed / read from the cache dir by this process (for tests)
 
 
-def index_path(model: str, version: str, catalog: Catalog) -> Any:
+def index_path(model: str, version: str, catalog: Catalog) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{model}-{version}")
     return cache_dir() / f"vectors-{safe}-{catalog.key}.npy"
 
 
 def vector_index(model: str, version: str, catalog: Catalog | None = None) -> VectorIndex:
     """The index of `catalog` (default: the current one) for an embedding model: from memory, from the cache
-    file, or computed and saved.
+    file, or computed and saved (in a build thread that outlives a cancelled call).
 
     Raises:
         VectorSearchError: no embedder is known for `model`.
     """
-    import numpy as np
-
     cat = catalog or load_catalog()
-    key = (model, version, cat.digest)
-    found = _indexes.get(key)
-    if found is not None:
-        return found
     embedder = EMBEDDERS.get(model)
     if embedder is None:
         raise VectorSearchError(f"no index can be built for embedding model {model!r}: known {sorted(EMBEDDERS)}")
-    with _lock:
-        found = _indexes.get(key)
-        if found is not None:
-            return found
-        path = index_path(model, version, cat)
-        matrix: Matrix | None = None
-        if path.is_file():
-            try:
-                loaded = np.load(path, allow_pickle=False)
-                if loaded.ndim == 2 and loaded.shape[0] == len(cat.products) and loaded.dtype == np.float32:
-                    matrix = loaded
-            except (OSError, ValueError):
-                matrix = None  # a damaged cache file: rebuild it
-        built = matrix is None
-        if matrix is None:
-            matrix = embedder(cat.products)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            matrix = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
-            buf = io.BytesIO()
-            np.save(buf, matrix, allow_pickle=False)
-            atomic_write(path, buf.getvalue())
-            STATS["built"] += 1
-        else:
-            STATS["loaded"] += 1
-        found = VectorIndex(cat, matrix, model, version, built)
-        for old in [k for k in _indexes if k[:2] == key[:2]]:
-            del _indexes[old]  # keep one catalog version per model in memory
-        _indexes[key] = found
-        return found
+    return _builds.get((model, version, cat.digest), lambda: _load_or_build(model, version, cat, embedder), _group)
+
+
+def _group(key: tuple[str, str, str]) -> object:
+    return key[:2]  # one catalog version per model in memory
+
+
+def _load_or_build(
+    model: str, version: str, cat: Catalog, embedder: Callable[[Sequence[Product]], Matrix]
+) -> VectorIndex:
+    import numpy as np
+
+    path = index_path(model, version, cat)
+    if path.is_file():
+        try:
+            loaded = np.load(path, allow_pickle=False)
+            if loaded.ndim == 2 and loaded.shape[0] == len(cat.products) and loaded.dtype == np.float32:
+                STATS["loaded"] += 1
+                return VectorIndex(cat, loaded, model, version, built=False)
+        except (OSError, ValueError):
+            pass  # a damaged cache file: rebuild it
+    matrix = embedder(cat.products)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+    buf = io.BytesIO()
+    np.save(buf, matrix, allow_pickle=False)
+    atomic_write(path, buf.getvalue())
+    STATS["built"] += 1
+    return VectorIndex(cat, matrix, model, version, built=True)
 
 
 @module(
