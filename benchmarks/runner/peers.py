@@ -5,6 +5,7 @@ Each `run_*` returns the seconds one execution took (graph construction excluded
 
 from __future__ import annotations
 
+import sys
 import time
 import types
 from collections.abc import Callable
@@ -81,14 +82,17 @@ def hamilton_module(deps: list[tuple[int, ...]], wide: bool) -> types.ModuleType
             src.append(f"def n{i}(n{deps[i][0]}: list) -> int:\n    return sum(n{deps[i][0]})\n")
         else:
             src.append(f"def n{i}(n{deps[i][0]}: int) -> int:\n    return n{deps[i][0]} + 1\n")
-    mod = types.ModuleType("bench_hamilton_graph")
+    name = f"bench_hamilton_graph_{n}_{int(wide)}"
+    mod = types.ModuleType(name)
     exec("\n".join(src), mod.__dict__)  # generated benchmark code
+    sys.modules[name] = mod  # Hamilton looks functions' modules up there
     return mod
 
 
 def run_hamilton(deps: list[tuple[int, ...]], wide: bool) -> float:
     from hamilton import driver
 
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20 * len(deps)))  # Hamilton walks the graph recursively
     mod = hamilton_module(deps, wide)
     dr = driver.Builder().with_modules(mod).build()
     t0 = time.perf_counter()
