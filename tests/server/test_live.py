@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 SHOUT = "in text: String\ncleaned = Trim(text)\nshout = Uppercase(cleaned)\nout shout\n"
-SLOW = "in q: String\nr = SlowApiCall(q)\nout r\n"  # ~1 s
+SLOW = "in q: String\nr = ExpensiveCompute(q)\nout r\n"  # ~2 s: room for the signal on a busy machine
 STARTUP = re.compile(r"^cst serve: listening on (http://127\.0\.0\.1:\d+) \(")
 CST = [sys.executable, "-c", "from cst_cli.cli.main import main; main()"]
 
