@@ -12,7 +12,7 @@ import httpx
 import msgspec
 import trio
 
-from cst_cli.modules.api import module
+from cst_cli.modules.api import module, spec_of
 from cst_cli.modules.registry import Registry, load_registry
 from cst_cli.runtime.config import Config
 from cst_cli.server import ApiKeys, App, ServerSettings
@@ -60,7 +60,8 @@ def Total(items: list[Item]) -> float:
 def server_registry() -> Registry:
     registry = load_registry()
     for f in (Priced, Sleepy, Flaky, Boom, Total):
-        spec = getattr(f, "__cst_module__")  # noqa: B009 - set by @module
+        spec = spec_of(f)
+        assert spec is not None
         registry.add(spec)
     return registry
 
