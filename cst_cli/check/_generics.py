@@ -23,7 +23,6 @@ from cst_cli.types.model import (
     UnionT,
     UnknownT,
     is_subtype,
-    join,
     render,
     union,
 )
@@ -59,12 +58,9 @@ def unify(param: Type, arg: Type, env: Bindings) -> None:
             if candidate is None:
                 return
             have = env.get(name)
-            if have is None:
-                env[name] = candidate
-            elif is_subtype(have, candidate) and not is_subtype(candidate, have):
-                env[name] = candidate  # widen, e.g. Int then Float
-            elif not is_subtype(candidate, have) and not cs:
-                env[name] = join(have, candidate)
+            if have is None or (is_subtype(have, candidate) and not is_subtype(candidate, have)):
+                env[name] = candidate  # first binding, or a widening such as Int then Float
+            # an unrelated type keeps the first binding: the subtype check then reports the argument
         case ListT(elem=p), ListT(elem=a):
             unify(p, a, env)
         case SeqT(elem=p), ListT(elem=a) | SeqT(elem=a):

@@ -73,7 +73,7 @@ def check_match(ck: ExprChecker, m: ast.Match, env: Locals) -> t.TExpr:
             case ast.WildcardPattern():
                 matching = list(remaining)
         taken = [i for i in remaining if i in matching]
-        if not unknown and matching and not taken:
+        if not unknown and not taken and (matching or isinstance(pat, ast.WildcardPattern)):
             ck.diags.append(
                 warning(
                     "W007",

@@ -188,7 +188,7 @@ def test_match_non_exhaustive_and_unreachable() -> None:
         MATCH_TYPES + "in r: Found | Failed\nx = match (r) { { value } -> 1, { error } -> 2, _ -> 3 }\nout x\n", "W007"
     )
     assert d.message == "Unreachable match arm: earlier arms already cover what it matches"
-    assert c.at(d) == (4, 48)
+    assert c.at(d) == (4, 49)
     c, d = only(MATCH_TYPES + "in r: Found | Failed\nx = match (r) { { nope } -> 1, _ -> 2 }\nout x\n", "E015")
     assert (
         d.message == "Pattern { nope } can never match: no member of { value: Int, note: String } | "
