@@ -108,7 +108,8 @@ PENALTY_SEEN = 0.02  # a product already in the history moves down a little: sho
 
 
 def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -> list[SearchResult]:
-    """Rerank by relevance (the incoming scores scaled to [0, 1]) plus boosts for matches with the profile.
+    """Rerank by relevance (the incoming scores over the best one, in [0, 1]) plus boosts for matches with the
+    profile.
 
     With an empty profile the order is unchanged. `score` becomes the personalised score.
     """
@@ -128,7 +129,10 @@ def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -
     has_band = profile.max_price > profile.min_price
     scored: list[tuple[float, int, SearchResult]] = []
     for pos, r in enumerate(results):
-        rel = (r.score - low) / spread if spread > 0 else 1.0
+        if low >= 0 and top > 0:
+            rel = r.score / top  # scores on a ratio scale (RRF, BM25, cosine of similar texts): keep ratios
+        else:
+            rel = (r.score - low) / spread if spread > 0 else 1.0
         rel *= 1.0 - 0.001 * pos / len(results)  # equal scores keep their incoming order
         boost = 0.0
         if r.brand.lower() in brands:
