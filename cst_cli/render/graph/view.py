@@ -15,6 +15,7 @@ import msgspec
 
 from cst_cli.dag.build import BuiltDag
 from cst_cli.dag.ir import AnyNode, CallNode, ConstNode, InputNode
+from cst_cli.dag.reach import Reach, reach_of
 from cst_cli.render.graph.expr import Ref, expr_text, options_text
 from cst_cli.runtime.critical import critical_path
 from cst_cli.runtime.trace import Trace
@@ -24,7 +25,6 @@ BRIEF = 40  # types longer than this are shown with their records' field names o
 
 NodeKind = Literal["input", "call", "inline", "output"]
 EdgeRole = Literal["arg", "lazy", "fallback", "output"]
-Reach = Literal["always", "conditional", "unused"]
 
 
 class Measured(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -164,26 +164,6 @@ def _owners(nodes: tuple[AnyNode, ...]) -> tuple[list[int | None], list[str | No
     return owner, via
 
 
-def _reach(built: BuiltDag) -> list[Reach]:
-    dag = built.dag
-    roots = [o.node for o in dag.outputs] + list(dag.eager)
-    strict: set[int] = set()
-    stack = list(roots)
-    while stack:
-        i = stack.pop()
-        if i not in strict:
-            strict.add(i)
-            stack.extend(dag.nodes[i].deps)
-    anyway: set[int] = set()
-    stack = list(roots)
-    while stack:
-        i = stack.pop()
-        if i not in anyway:
-            anyway.add(i)
-            stack.extend((*dag.nodes[i].deps, *dag.nodes[i].lazy))
-    return ["always" if i in strict else "conditional" if i in anyway else "unused" for i in range(len(dag.nodes))]
-
-
 def build_view(built: BuiltDag, trace: Trace | None = None) -> GraphView:
     """The picture of `built`, annotated with `trace` when given.
 
@@ -197,7 +177,7 @@ def build_view(built: BuiltDag, trace: Trace | None = None) -> GraphView:
             f"the trace is of another pipeline (structural hash {trace.hash[:12]}, this one is {built.hash[:12]})"
         )
     owner, via = _owners(nodes)
-    reach = _reach(built)
+    reach = reach_of(built.dag)
     roots = [i for i in range(len(nodes)) if owner[i] == i]
     members: dict[int, list[int]] = {r: [] for r in roots}
     for i, o in enumerate(owner):
