@@ -129,10 +129,9 @@ def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -
     has_band = profile.max_price > profile.min_price
     scored: list[tuple[float, int, SearchResult]] = []
     for pos, r in enumerate(results):
-        if low >= 0 and top > 0:
-            rel = r.score / top  # scores on a ratio scale (RRF, BM25, cosine of similar texts): keep ratios
-        else:
-            rel = (r.score - low) / spread if spread > 0 else 1.0
+        # scores on a ratio scale (RRF, BM25, cosines of similar texts) keep their ratios; others are min-max scaled
+        ratio = low >= 0 and top > 0
+        rel = r.score / top if ratio else ((r.score - low) / spread if spread > 0 else 1.0)
         rel *= 1.0 - 0.001 * pos / len(results)  # equal scores keep their incoming order
         boost = 0.0
         if r.brand.lower() in brands:

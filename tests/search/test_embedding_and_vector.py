@@ -44,7 +44,7 @@ def test_character_ngrams_make_typos_close() -> None:
 def test_vector_search_ranks_by_cosine_best_first(data_dir: Path) -> None:
     q = embedding.text_embedding_v1("burgundy silk cocktail dress")
     hits = vector.vector_search(q, 5)
-    assert [h.id for h in hits][0] == "B1"
+    assert hits[0].id == "B1"
     assert len(hits) == 5
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)

@@ -101,7 +101,7 @@ def test_history_of_brand_and_category_counts(data_dir: Path) -> None:
     # user-001 looked at B3 (Vela, Dresses): other Vela dresses get the history boost
     base = dict(category="Dresses", colour="white", price=500.0)
     items = [r("other", score=1.0, brand="Aurelia", **base), r("vela", score=0.95, brand="Vela", **base)]  # type: ignore[arg-type]
-    assert [x.id for x in rank.personalized_rerank(items, "user-001")][0] == "vela"
+    assert rank.personalized_rerank(items, "user-001")[0].id == "vela"
 
 
 def test_rerank_takes_a_profile_record_and_a_limit(data_dir: Path) -> None:
