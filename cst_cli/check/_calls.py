@@ -89,6 +89,11 @@ def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tu
         if arg.name is None:
             if named_seen:
                 ck.err("E044", "Positional argument after a named argument", arg.span, _usage(spec))
+                free = next((i for i in range(len(names)) if i not in placed), None)
+                if free is not None:  # still check it where it would go, so the slot is not also "missing"
+                    placed[free] = arg
+                    complete = False
+                    continue
             elif position >= len(names):
                 if not too_many_reported:
                     n = len(names)

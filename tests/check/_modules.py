@@ -126,6 +126,11 @@ def list_first(items: list[T]) -> T:
     return items[0]
 
 
+@module("list-concat", namespace="stdlib.list", description="concat")
+def list_concat(a: list[T], b: list[T]) -> list[T]:
+    return a + b
+
+
 @module("map", namespace="stdlib.collection", description="map")
 def map_(items: list[T], f: Callable[[T], U]) -> list[U]:
     return [f(x) for x in items]
@@ -162,6 +167,7 @@ ALL = [
     trim,
     gt,
     list_first,
+    list_concat,
     map_,
     filter_,
     other_add,

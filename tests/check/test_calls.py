@@ -172,3 +172,14 @@ def test_lambda_body_errors_and_closures() -> None:
 def test_boolean_result_of_comparison_module() -> None:
     c = clean("use stdlib.compare\nin a: Int\nx = gt(a, 3)\nout x\n")
     assert c.value("x").type == BOOLEAN
+
+
+def test_positional_after_named_argument() -> None:
+    c, d = only("in xs: List<Int>\ny = FilterGreaterThan(numbers=xs, 3)\nout y\n", "E044")
+    assert d.message == "Positional argument after a named argument"
+    assert c.at(d) == (2, 35)
+
+
+def test_unrelated_types_do_not_unify_into_a_union() -> None:
+    _c, d = only("use stdlib.list\nin xs: List<Int>\nin s: String\nb = list-concat(xs, [s])\nout b\n", "E010")
+    assert d.message == "Type mismatch: expected List<Int>, got List<String>"
