@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cst_cli.diagnostics import Diagnostic, Span, error, warning
+from cst_cli.diagnostics import Diagnostic, error, warning
 from cst_cli.modules.api import PRIORITY_NAMES
 from cst_cli.modules.registry import suggestion
 from cst_cli.syntax import ast
@@ -102,23 +102,16 @@ def _duration(positive: bool) -> Callable[[OptionValue], float]:
     return parse
 
 
-def _word(name: str, allowed: tuple[str, ...]) -> Callable[[OptionValue], str]:
+def _word(allowed: tuple[str, ...], quoted: bool = False) -> Callable[[OptionValue], str]:
+    """One of `allowed`, written bare (`exponential`) or as a string (`"disk"`); messages show `quoted` ones
+    in quotes."""
+
     def parse(v: OptionValue) -> str:
         word = v.name if isinstance(v, ast.Ref) else v.value if isinstance(v, ast.StrLit) else None
         if word not in allowed:
             hint = suggestion(word, allowed) if word else None
-            raise BadValue("must be one of " + ", ".join(allowed), hint)
-        return word
-
-    return parse
-
-
-def _quoted(allowed: tuple[str, ...]) -> Callable[[OptionValue], str]:
-    def parse(v: OptionValue) -> str:
-        word = v.value if isinstance(v, ast.StrLit) else v.name if isinstance(v, ast.Ref) else None
-        if word not in allowed:
-            hint = suggestion(word, allowed) if word else None
-            raise BadValue("must be one of " + ", ".join(f'"{a}"' for a in allowed), hint)
+            shown = (f'"{a}"' if quoted else a for a in allowed)
+            raise BadValue("must be one of " + ", ".join(shown), hint)
         return word
 
     return parse
@@ -157,13 +150,13 @@ def _throttle(v: OptionValue) -> tuple[int, float]:
 _PARSERS: dict[str, Callable[[OptionValue], Any]] = {
     "retry": _count(0, "an integer >= 0"),
     "delay": _duration(positive=False),
-    "backoff": _word("backoff", BACKOFFS),
+    "backoff": _word(BACKOFFS),
     "timeout": _duration(positive=True),
     "cache": _duration(positive=True),
-    "cache_backend": _quoted(CACHE_BACKENDS),
+    "cache_backend": _word(CACHE_BACKENDS, quoted=True),
     "throttle": _throttle,
     "concurrency": _count(1, "an integer >= 1"),
-    "on_error": _word("on_error", ON_ERRORS),
+    "on_error": _word(ON_ERRORS),
     "lazy": _bool,
     "priority": _priority,
     "batch": _count(1, "an integer >= 1"),
@@ -185,7 +178,6 @@ def read_options(options: tuple[ast.Option, ...], diags: list[Diagnostic]) -> Op
     """Validate every option; duplicates: the last one wins (W005)."""
     out = OptionsResult()
     seen: dict[str, ast.Option] = {}
-    spans: dict[str, Span] = {}
     for opt in options:
         name = opt.name
         if name not in OPTION_NAMES:
@@ -208,24 +200,23 @@ def read_options(options: tuple[ast.Option, ...], diags: list[Diagnostic]) -> Op
                 )
             )
         seen[name] = opt
-        spans[name] = opt.span
         if name == "fallback":
             out.fallback = opt
             continue
         parse = _PARSERS.get(name)
-        if parse is not None:
-            try:
-                value = parse(opt.value)
-            except BadValue as bad:
-                diags.append(
-                    error(
-                        "E016",
-                        f"Invalid value for '{name}': {option_text(opt.value)} ({bad.why})",
-                        opt.value.span,
-                        bad.hint,
-                    )
+        try:
+            value = parse(opt.value) if parse is not None else None
+        except BadValue as bad:
+            out.values.pop(name, None)  # an earlier duplicate does not win instead
+            diags.append(
+                error(
+                    "E016",
+                    f"Invalid value for '{name}': {option_text(opt.value)} ({bad.why})",
+                    opt.value.span,
+                    bad.hint,
                 )
-                continue
+            )
+            continue
         if name in STREAMING:
             out.streaming = [(n, t) for n, t in out.streaming if n != name]
             out.streaming.append((name, option_text(opt.value)))
