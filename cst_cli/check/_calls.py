@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cst_cli.check import typed as t
 from cst_cli.check._generics import Bindings, accepts, has_vars, render_expected, substitute, unify
 from cst_cli.check._options import option_text, read_options
-from cst_cli.check._scope import Locals
+from cst_cli.check._scope import Locals, placeholder
 from cst_cli.modules.api import ModuleSpec, Options, Param
 from cst_cli.modules.registry import ResolveError, did_you_mean, suggestion
 from cst_cli.syntax import ast
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 
 def check_call(ck: ExprChecker, call: ast.Call, env: Locals) -> t.TExpr:
-    from cst_cli.check._exprs import placeholder
-
     found = ck.resolve_module(call.callee, call.version)
     opts = read_options(call.options, ck.diags)
     if isinstance(found, ResolveError):
@@ -174,8 +172,6 @@ def _accept(ck: ExprChecker, spec: ModuleSpec, param: Param, arg: t.TExpr, env_v
 def _lambda(
     ck: ExprChecker, spec: ModuleSpec, param: Param, lam: ast.Lambda, env_vars: Bindings, env: Locals
 ) -> t.TExpr:
-    from cst_cli.check._exprs import placeholder
-
     ftype = param.type
     if not isinstance(ftype, FunctionT):
         ck.err(

@@ -7,7 +7,9 @@ diagnostic. Calls live in `_calls`, match in `_match`. Imports the AST, types, m
 from __future__ import annotations
 
 from cst_cli.check import typed as t
-from cst_cli.check._scope import NO_LOCALS, Entry, Locals
+from cst_cli.check._calls import check_call
+from cst_cli.check._match import check_match
+from cst_cli.check._scope import NO_LOCALS, Entry, Locals, placeholder
 from cst_cli.check._typeexpr import TypeResolver
 from cst_cli.diagnostics import Diagnostic, Span, error
 from cst_cli.modules.api import ModuleSpec
@@ -37,11 +39,6 @@ from cst_cli.types.model import (
 LAMBDA_HINT = "a lambda can only be an argument of a higher-order module such as map or filter"
 _COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _ARITH = frozenset({"+", "-", "*", "/"})
-
-
-def placeholder(span: Span) -> t.TExpr:
-    """The typed stand-in for an expression that could not be typed (never reaches a TypedProgram)."""
-    return t.TLit(span=span, type=UNKNOWN, value="")
 
 
 class ExprChecker:
@@ -96,8 +93,6 @@ class ExprChecker:
             case ast.Ref(name=name):
                 return self._ref(e, name, env)
             case ast.Call():
-                from cst_cli.check._calls import check_call
-
                 return check_call(self, e, env)
             case ast.FieldAccess():
                 return self._field(e, env)
@@ -133,8 +128,6 @@ class ExprChecker:
             case ast.Coalesce():
                 return self._coalesce(e, env)
             case ast.Match():
-                from cst_cli.check._match import check_match
-
                 return check_match(self, e, env)
             case ast.Lambda():
                 self.err("E015", "A lambda is not allowed here", e.span, LAMBDA_HINT)
@@ -353,7 +346,7 @@ class ExprChecker:
             return t.TCoalesce(span=e.span, type=join(a, b), left=left, right=right)
         inner = a.inner
         b_inner = b.inner if isinstance(b, OptionalT) else b
-        if not (is_subtype_either(b_inner, inner) or isinstance(b_inner, UnknownT)):
+        if not (_related(b_inner, inner) or isinstance(b_inner, UnknownT)):
             self.err(
                 "E010",
                 f"Type mismatch: expected {render(inner)}, got {render(b)}",
@@ -365,7 +358,7 @@ class ExprChecker:
         return t.TCoalesce(span=e.span, type=ty, left=left, right=right)
 
 
-def is_subtype_either(a: Type, b: Type) -> bool:
+def _related(a: Type, b: Type) -> bool:
     return is_subtype(a, b) or is_subtype(b, a)
 
 

@@ -1,4 +1,5 @@
-"""Names in scope while checking expressions, and the free names of an expression (the dependency graph).
+"""Names in scope while checking expressions, the free names of an expression (the dependency graph), and
+the stand-in for an expression that could not be typed.
 
 Imports the AST, the typed IR and the type model only.
 """
@@ -7,15 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cst_cli.check.typed import RefKind
+from cst_cli.check import typed as t
+from cst_cli.diagnostics import Span
 from cst_cli.syntax import ast
-from cst_cli.types.model import Type
+from cst_cli.types.model import UNKNOWN, Type
 
 # a name's type and what kind of name it is
-Entry = tuple[Type, RefKind]
+Entry = tuple[Type, t.RefKind]
 Locals = Mapping[str, Entry]
 
 NO_LOCALS: Locals = {}
+
+
+def placeholder(span: Span) -> t.TExpr:
+    """The typed stand-in for an expression that could not be typed (never reaches a TypedProgram)."""
+    return t.TLit(span=span, type=UNKNOWN, value="")
 
 
 def free_names(expr: ast.Expr) -> list[str]:
