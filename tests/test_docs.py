@@ -40,3 +40,14 @@ def test_readme_names_the_test_command_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "scripts/test.sh" in readme and "scripts/test.sh" in ci
+
+
+def test_diagnostics_man_page_is_up_to_date() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_diagnostics_man", ROOT / "scripts" / "gen_diagnostics_man.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    current = (ROOT / "man" / "cst-diagnostics.7").read_text()
+    assert current == gen.build(), "man/cst-diagnostics.7 is stale: run python scripts/gen_diagnostics_man.py"
