@@ -46,6 +46,13 @@ FOOTER = r""".SH SEE ALSO
 """
 
 NO_SAMPLE_TEXT = {
+    "E005": (
+        "A simple name matches modules in more than one visible namespace, e.g. after `use acme.text` and "
+        "`use other.text`, both defining `Clean`: `x = Clean(s)` gives `Ambiguous function: Clean is defined in "
+        "acme.text.Clean, other.text.Clean` with the hint `write the qualified name, e.g. acme.text.Clean`. "
+        "The built-in library has no two modules with one simple name, so no sample program can show it; "
+        "tests/check covers it with clashing test modules."
+    ),
     "W006": (
         "A module plugin (an entry point in the group cst.modules) could not be loaded: its import failed, or it "
         "declares a module with an unsupported type hint. The warning names the plugin; the other modules load."
