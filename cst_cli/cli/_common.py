@@ -180,3 +180,12 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
             value = text
         overrides[name.strip()] = value
     return [{**s, **overrides} for s in sets] if sets else [overrides]
+
+
+def report_console() -> Console:
+    """stdout for reports with tables (bench, cost, graph's tree): the terminal's width on a terminal, else
+    COLUMNS or 120 columns, so a piped report is not squeezed to 80."""
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
+    return Console(highlight=False, width=width)

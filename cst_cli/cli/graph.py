@@ -83,13 +83,13 @@ def graph_cmd(
     if trace is not None and not trace.is_file():
         fail(f"no such trace file: {trace}")
     pipeline, _ = compile_or_exit(file, config)
-    loaded = _load_trace(trace, pipeline.built) if trace is not None else None
+    loaded = load_trace(trace, pipeline.built) if trace is not None else None
 
     from cst_cli.render.graph import TraceMismatch, build_view
 
     try:
         view = build_view(pipeline.built, loaded)
-    except TraceMismatch as exc:  # pragma: no cover - _load_trace checked the hash already
+    except TraceMismatch as exc:  # pragma: no cover - load_trace checked the hash already
         fail(f"{trace}: {exc}")
     fmt = format
     if fmt is None:
@@ -114,7 +114,7 @@ def graph_cmd(
     raise typer.Exit(int(Exit.OK))
 
 
-def _load_trace(path: Path, built: BuiltDag) -> Trace:
+def load_trace(path: Path, built: BuiltDag) -> Trace:
     """Read a trace of this pipeline; a malformed one or one of another pipeline: one line, exit 2."""
     import msgspec
 
@@ -156,16 +156,14 @@ def _render_text(view: GraphView, fmt: GraphFormat) -> str:
 def _write_tree(view: GraphView, output: Path | None) -> None:
     from rich.console import Console
 
-    from cst_cli.cli._common import fail
+    from cst_cli.cli._common import fail, report_console
     from cst_cli.render.tree import render_tree
 
     if output is None:
-        # wrap long lines (a tree cropped at the terminal's edge would hide options and timings)
-        Console(highlight=False).print(render_tree(view))
+        report_console().print(render_tree(view))
         return
-
     try:
         with output.open("w", encoding="utf-8") as f:
-            Console(file=f, no_color=True, width=120, soft_wrap=True, highlight=False).print(render_tree(view))
+            Console(file=f, no_color=True, width=120, highlight=False).print(render_tree(view))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")

@@ -54,9 +54,11 @@ def _register() -> None:
     app.command("modules")(modules.modules_cmd)
     app.command("run", no_args_is_help=True)(run.run_cmd)
     app.command("serve")(serve.serve_cmd)
-    from cst_cli.cli import graph
+    from cst_cli.cli import bench, cost, graph
 
     app.command("graph", no_args_is_help=True)(graph.graph_cmd)
+    app.command("bench", no_args_is_help=True)(bench.bench_cmd)
+    app.command("cost", no_args_is_help=True)(cost.cost_cmd)
 
 
 _register()

@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
+import trio
 
 from cst_cli.dag.build import BuiltDag
 from cst_cli.dag.ir import AnyNode, BranchNode, CallNode, Dag, LambdaNode, MatchNode, module_key
 from cst_cli.dag.reach import Reach, reach_of
+from cst_cli.runtime.bench import Runnable
 from cst_cli.runtime.config import Config
 from cst_cli.runtime.critical import RAN
 from cst_cli.runtime.policy import effective_options
+from cst_cli.runtime.runner import Runtime
 from cst_cli.runtime.trace import Trace
 
 MILLION = 1_000_000
@@ -267,16 +270,19 @@ def estimate(built: BuiltDag, config: Config | None = None) -> StaticEstimate:
     )
 
 
-def measure(built: BuiltDag, traces: Sequence[Trace], override: Mapping[str, float] | None = None) -> MeasuredCost:
+def measure(
+    built: BuiltDag, traces: Sequence[Trace], prices: Mapping[str, float] | None = None, *, reapply: bool = False
+) -> MeasuredCost:
     """The measured cost of runs from their traces.
 
     Args:
         built: the pipeline the traces are of.
         traces: one per run.
-        override: module -> price to re-apply to the traces' attempts (a prices file given with a trace);
-            such a module's recorded cost, result-priced part included, is replaced by attempts x price.
+        prices: module -> USD per attempt where it is not the module's own price (shown in the report).
+        reapply: re-price the traces' attempts with `prices` (a prices file given with a trace recorded under
+            other prices): such a module's recorded cost, result-priced part included, becomes attempts x price.
     """
-    over = dict(override or {})
+    over = dict(prices or {})
     rows: dict[str, dict[str, Any]] = {}
     failed_runs = 0
     notes: list[str] = []
@@ -307,7 +313,7 @@ def measure(built: BuiltDag, traces: Sequence[Trace], override: Mapping[str, flo
             row["retries"] += max(0, n.attempts - 1)
             row["cache_hits"] += n.outcome == "cached"
             row["failed"] += n.outcome in ("failed", "timed_out")
-            row["cost_usd"] += n.attempts * over[n.module] if n.module in over else n.cost
+            row["cost_usd"] += n.attempts * over[n.module] if reapply and n.module in over else n.cost
     runs = len(traces)
     modules = [
         MeasuredModuleCost(
@@ -317,7 +323,7 @@ def measure(built: BuiltDag, traces: Sequence[Trace], override: Mapping[str, flo
         for r in rows.values()
     ]
     modules.sort(key=lambda m: (-m.cost_usd, m.module))
-    if over and any(m.module in over for m in modules):
+    if reapply and any(m.module in over for m in modules):
         notes.append("prices from the prices file re-applied to the recorded attempts")
     total = sum(m.cost_usd for m in modules)
     per_run = total / runs if runs else 0.0
@@ -340,3 +346,27 @@ def measure(built: BuiltDag, traces: Sequence[Trace], override: Mapping[str, flo
 def _version(text: str) -> tuple[int, int]:
     major, _, minor = text.partition(".")
     return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (0, 0)
+
+
+def collect_traces(
+    pipeline: Runnable,
+    input_sets: Sequence[Mapping[str, Any]],
+    *,
+    runs: int,
+    runtime: Runtime,
+    seed: int | None = None,
+    clock: trio.abc.Clock | None = None,
+) -> list[Trace]:
+    """Run `pipeline` `runs` times, one after another on one runtime (input set k modulo their number, seed
+    + k when seeded), in a fresh trio loop; the traces of every run, failed ones included."""
+
+    async def main() -> list[Trace]:
+        out: list[Trace] = []
+        for k in range(runs):
+            result = await pipeline.run_async(
+                input_sets[k % len(input_sets)], seed=seed + k if seed is not None else None, runtime=runtime
+            )
+            out.append(result.trace)
+        return out
+
+    return trio.run(main, clock=clock)
