@@ -13,6 +13,7 @@ import math
 import random
 import time
 import typing
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,6 +56,9 @@ X_INLINE, X_ASYNC, X_THREAD = range(3)  # how a task call invokes its module
 MAX_THREADS = 64
 
 
+PLAN_CACHE_SIZE = 256  # plans kept per Runtime (least recently run dropped first)
+
+
 class Runtime:
     """State shared by runs (the server and bench reuse one): breakers, throttles, limiters, caches.
 
@@ -81,7 +85,8 @@ class Runtime:
         self.cache_dir = cache_dir or self.config.cache_dir or DEFAULT_CACHE_DIR
         self._disk: DiskCache | None = None
         self.threads_in_flight = 0
-        self._plans: dict[int, tuple[BuiltDag, Plan]] = {}
+        # recently run DAGs -> their plans; bounded so a server compiling new sources forever stays flat
+        self._plans: OrderedDict[int, tuple[BuiltDag, Plan]] = OrderedDict()
 
     @property
     def disk_cache(self) -> DiskCache:
@@ -102,9 +107,12 @@ class Runtime:
     def plan(self, built: BuiltDag) -> Plan:
         found = self._plans.get(id(built))
         if found is not None and found[0] is built:
+            self._plans.move_to_end(id(built))
             return found[1]
         plan = Plan(built, self)
         self._plans[id(built)] = (built, plan)
+        if len(self._plans) > PLAN_CACHE_SIZE:
+            self._plans.popitem(last=False)
         return plan
 
 
