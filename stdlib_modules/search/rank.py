@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 
 from cst_cli.modules.api import module
-from stdlib_modules.search._data import load_catalog, load_users
-from stdlib_modules.search._types import Filters, SearchResult, UserProfile, as_struct, as_structs
+from stdlib_modules.search._data import Catalog, load_catalog, load_users
+from stdlib_modules.search._types import Filters, Product, SearchResult, UserProfile, as_struct, as_structs
 
 RRF_K = 60  # the constant of Cormack et al. (2009): dampens the weight of the very top ranks
 
@@ -93,6 +93,7 @@ def guest(user_id: str) -> UserProfile:
     "GetUserProfile",
     description="A user's preferences and history (an empty profile for an unknown user)",
     tags=("search", "personalization"),
+    inline=True,
 )
 def get_user_profile(userId: str) -> UserProfile:
     return load_users().get(userId) or guest(userId)
@@ -105,6 +106,18 @@ BOOST_COLOUR = 0.08
 BOOST_PRICE = 0.05
 BOOST_HISTORY = 0.06  # per product type and brand the user has looked at before
 PENALTY_SEEN = 0.02  # a product already in the history moves down a little: show something new
+
+
+_ids: dict[str, dict[str, Product]] = {}
+
+
+def _by_id(catalog: Catalog) -> dict[str, Product]:
+    found = _ids.get(catalog.digest)
+    if found is None:
+        found = {p.id: p for p in catalog.products}
+        _ids.clear()
+        _ids[catalog.digest] = found
+    return found
 
 
 def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -> list[SearchResult]:
@@ -124,7 +137,7 @@ def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -
     seen = set(profile.history)
     seen_kinds: set[tuple[str, str]] = set()
     if seen:
-        by_id = {p.id: p for p in load_catalog().products} if len(seen) > 0 else {}
+        by_id = _by_id(load_catalog())
         seen_kinds = {(by_id[i].category, by_id[i].brand) for i in seen if i in by_id}
     has_band = profile.max_price > profile.min_price
     scored: list[tuple[float, int, SearchResult]] = []
@@ -155,6 +168,7 @@ def personalise(results: list[SearchResult], profile: UserProfile, limit: int) -
     "PersonalizedRerank",
     description="Rerank results for a user (an id or a profile): preferred brands, categories, colours, budget",
     tags=("search", "personalization", "ranking"),
+    inline=True,
 )
 def personalized_rerank(results: list[SearchResult], user: str | UserProfile, limit: int = 20) -> list[SearchResult]:
     """The best `limit` results for this user. `user` is a user id (its profile is looked up) or a profile
