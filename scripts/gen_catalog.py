@@ -5,7 +5,8 @@ query set.
     python scripts/gen_catalog.py --check  # fails if the committed files differ from what it would write
 
 Writes `stdlib_modules/search/data/catalog.jsonl.gz` and `users.json` (package data: the search modules read
-them wherever cst is installed) and `samples/search/queries.jsonl` (the labelled queries the eval uses).
+them wherever cst is installed), `samples/search/queries.jsonl` (the labelled queries the eval uses) and
+`samples/search/traffic.jsonl` (the same queries as pipeline inputs, with users, for `cst bench`).
 
 The products are fictional, with structured attributes (category, type, brand, colour family, material,
 price) and free text (title, description). Titles name the colour by its shade ("Burgundy", "Charcoal") and
@@ -32,6 +33,7 @@ DATA_DIR = ROOT / "stdlib_modules" / "search" / "data"
 CATALOG = DATA_DIR / "catalog.jsonl.gz"
 USERS = DATA_DIR / "users.json"
 QUERIES = ROOT / "samples" / "search" / "queries.jsonl"
+TRAFFIC = ROOT / "samples" / "search" / "traffic.jsonl"  # inputs for `cst bench` / `cst cost`: query + userId
 
 SEED = 20261101
 PER_TYPE = 34  # products per product type: ~3,000 in all
@@ -1253,7 +1255,13 @@ def build() -> dict[Path, bytes]:
     for q in queries:
         relevant = sorted(p.id for p in products if q.matches(p))
         lines.append(json.dumps({"query": q.query, "kind": q.kind, "relevant": relevant}, ensure_ascii=False))
+    user_ids = sorted(users)
+    traffic = [
+        json.dumps({"query": q.query, "userId": user_ids[i % len(user_ids)]}, ensure_ascii=False)
+        for i, q in enumerate(queries)
+    ]
     return {
+        TRAFFIC: ("\n".join(traffic) + "\n").encode("utf-8"),
         CATALOG: buf.getvalue(),
         USERS: (json.dumps(users, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
         QUERIES: ("\n".join(lines) + "\n").encode("utf-8"),

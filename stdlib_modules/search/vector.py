@@ -75,7 +75,9 @@ class VectorIndex:
         k = min(top_k, n)
         if k <= 0 or norm == 0.0:
             return []
-        scores = self.matrix @ (q / norm)
+        # numpy's own loop, not BLAS: a matrix-vector product is memory-bound, and OpenBLAS's thread pool
+        # (spinning, shared by every caller) made it 10-20x slower and erratic under concurrent runs
+        scores = np.einsum("ij,j->i", self.matrix, q / norm)
         top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
         order = top[np.lexsort((top, -scores[top]))]  # best first, ties by catalog order: deterministic
         products = self.catalog.products
