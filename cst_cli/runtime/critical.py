@@ -51,7 +51,8 @@ def critical_path(trace: Trace) -> CriticalPath:
     """Walk back from the node that finished last, each time to the dependency it waited for longest.
 
     Ties go to the node later in the trace (topological) order, so a chain of instant operations after the
-    last call ends at the output rather than at the call.
+    last call ends at the output rather than at the call; walking back, a tie prefers a call, then a node
+    with dependencies of its own, over a constant or an input.
     """
     order = {n.id: k for k, n in enumerate(trace.nodes)}
     by_id = {n.id: n for n in trace.nodes}
@@ -65,7 +66,7 @@ def critical_path(trace: Trace) -> CriticalPath:
         deps = [d for d in by_id[chain[-1]].deps if d in fin and d not in seen]
         if not deps:
             break
-        nxt = max(deps, key=lambda i: (fin[i], order[i]))
+        nxt = max(deps, key=lambda i: (fin[i], by_id[i].end is not None, bool(by_id[i].deps), order[i]))
         chain.append(nxt)
         seen.add(nxt)
     chain.reverse()

@@ -195,14 +195,15 @@ def build_view(built: BuiltDag, trace: Trace | None = None) -> GraphView:
     for r in roots:
         for m in members[r]:
             node = nodes[m]
-            for d in (*node.deps, *node.lazy):
+            strict_deps = len(node.deps)
+            for k, d in enumerate((*node.deps, *node.lazy)):
                 od = owner[d]
                 if od is None or od == r:
                     continue
                 role: EdgeRole
-                if (isinstance(node, CallNode) and node.fallback == d) or via[m] == "fallback":
+                if via[m] == "fallback" or (k >= strict_deps and isinstance(node, CallNode) and node.fallback == d):
                     role = "fallback"
-                elif d in node.lazy or via[m] == "lazy":
+                elif via[m] == "lazy" or k >= strict_deps:
                     role = "lazy"
                 else:
                     role = "arg"
