@@ -13,8 +13,8 @@ from typing import Any
 
 from cst_cli.diagnostics import Diagnostic, Source, Span, error
 from cst_cli.syntax._build import Builder
-from cst_cli.syntax._errors import Explainer, is_decl_start
-from cst_cli.syntax._lexer import END, ERROR, Tokens
+from cst_cli.syntax._errors import Explainer
+from cst_cli.syntax._lexer import END, ERROR, Tokens, is_decl_start
 from cst_cli.syntax._table import Table
 
 _Reduce = tuple[str, int, Callable[[Builder, list[Any]], Any] | None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from cst_cli.diagnostics import Diagnostic, Note, Source, Span, error
-from cst_cli.syntax._lexer import END, ERROR, Tokens
+from cst_cli.syntax._lexer import END, ERROR, Tokens, is_decl_start
 from cst_cli.syntax._table import Table
 
 EXPR_START: Final = frozenset(
@@ -61,7 +61,6 @@ CONTINUATION: Final = frozenset(
 VALUE_END: Final = frozenset(
     {"NAME", "INT", "FLOAT", "STRING", "ISTR_END", "TRUE", "FALSE", "RPAR", "RSQB", "RBRACE", "GT", "DURATION", "RATE"}
 )
-DECL_KEYWORDS: Final = frozenset({"TYPE", "USE", "IN", "OUT", "ANNOTATION"})
 _CLOSER_OF: Final = {
     "LPAR": "RPAR",
     "LAMBDA_LPAR": "RPAR",
@@ -96,14 +95,6 @@ _DECL_CONTEXT: Final = {
 _DECLARATION_HINT: Final = (
     "a declaration starts with 'type', 'use', 'in', 'out', an annotation such as '@example(...)', or 'name ='"
 )
-
-
-def is_decl_start(types: list[str], j: int) -> bool:
-    """Does token j look like the start of a declaration (used to resynchronise after an error)?"""
-    t = types[j]
-    if t in DECL_KEYWORDS:
-        return True
-    return t == "NAME" and types[j + 1] == "EQUAL" and (j == 0 or types[j - 1] not in ("LPAR", "COMMA"))
 
 
 class Explainer:

@@ -44,7 +44,10 @@ _TOKEN_RE = (
 _ESCAPE_RE = re.compile(r"\\(.)")
 _STRING_CHUNK = re.compile(r'[^"\\$\n]+')
 _ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$"}
+_DECL_KEYWORDS: Final = frozenset({"TYPE", "USE", "IN", "OUT", "ANNOTATION"})
 _OPENERS: Final = frozenset({"LPAR", "LSQB", "LBRACE"})
+_NESTING_OPENERS: Final = frozenset({"LPAR", "LAMBDA_LPAR", "LSQB", "LBRACE", "ISTR_START"})
+_NESTING_CLOSERS: Final = frozenset({"RPAR", "RSQB", "RBRACE", "ISTR_END"})
 _CLOSERS: Final = frozenset({"RPAR", "RSQB", "RBRACE"})
 # Tokens that may appear between the parentheses of a lambda's parameter list (names and types).
 _PARAM_TOKENS: Final = frozenset({"NAME", "COMMA", "COLON", "LT", "GT", "LBRACE", "RBRACE", "BAR", "PLUS"})
@@ -105,7 +108,7 @@ class _Lexer:
         self.interp: list[list[int]] = []
         self.lpars: list[int] = []  # indices of the `(` tokens, for _mark_lambdas
         self.depth = 0  # brackets open
-        self.too_deep = False
+        self.deep = False  # were more than MAX_BRACKETS open at some point?
 
     def span(self, start: int, end: int) -> Span:
         return Span(file=self.file, start=start, end=end)
@@ -141,6 +144,8 @@ class _Lexer:
         out.ends.append(n)
         out.values.append(None)
         _mark_lambdas(out.types, self.lpars)
+        if self.deep:
+            _limit_nesting(out, self.file)
         return out
 
     def scan(self, pos: int) -> int:
@@ -260,21 +265,12 @@ class _Lexer:
 
     def open_bracket(self, start: int, end: int) -> None:
         self.depth += 1
-        if self.depth > MAX_BRACKETS and not self.too_deep:
-            self.too_deep = True
-            self.emit_error(
-                start,
-                end,
-                "E042",
-                f"nesting too deep: more than {MAX_BRACKETS} brackets are open here",
-                "split the expression into several bindings",
-            )
+        if self.depth > MAX_BRACKETS:
+            self.deep = True
 
     def close_bracket(self) -> None:
         if self.depth > 0:
             self.depth -= 1
-        if self.depth <= MAX_BRACKETS:
-            self.too_deep = False
 
     def small_int(self, digits: str, start: int) -> int:
         """A non-negative integer that must fit in 64 bits (durations, rates, versions)."""
@@ -380,6 +376,39 @@ def _mark_lambdas(types: list[str], lpars: list[int]) -> None:
             j += 1
         if types[j] == "RPAR" and types[j + 1] == "FATARROW":
             types[i] = "LAMBDA_LPAR"
+
+
+def is_decl_start(types: list[str], j: int) -> bool:
+    """Does token j look like the start of a declaration (used to resynchronise after an error)?"""
+    t = types[j]
+    if t in _DECL_KEYWORDS:
+        return True
+    return t == "NAME" and types[j + 1] == "EQUAL" and (j == 0 or types[j - 1] not in ("LPAR", "COMMA"))
+
+
+def _limit_nesting(tokens: Tokens, file: str) -> None:
+    """Turn the bracket that opens one level too many into an E042 error token.
+
+    Counted per declaration (an unclosed bracket in one declaration does not count in the next), so
+    this runs only when the lexer saw too many brackets open at some point.
+    """
+    types, starts, ends, values = tokens.types, tokens.starts, tokens.ends, tokens.values
+    depth = 0
+    reported = False
+    for j, t in enumerate(types):
+        if t in _NESTING_OPENERS:
+            depth += 1
+            if depth > MAX_BRACKETS and not reported:
+                reported = True
+                span = Span(file=file, start=starts[j], end=ends[j])
+                message = f"nesting too deep: more than {MAX_BRACKETS} brackets are open here"
+                types[j] = ERROR
+                values[j] = error("E042", message, span, "split the expression into several bindings")
+        elif t in _NESTING_CLOSERS:
+            depth = max(0, depth - 1)
+        elif is_decl_start(types, j):
+            depth = 0
+            reported = False
 
 
 def _short(text: str, limit: int = 24) -> str:
