@@ -61,6 +61,7 @@ class Driver:
         state = start
         i = 0
         resumed = 0  # where parsing last resumed after an error
+        last_error = -1
         while True:
             a = states[state].get(types[i])
             if a is None:
@@ -71,7 +72,10 @@ class Driver:
                 self._report_error(i, resumed, stack, values, start, end_state, start_symbol)
                 if start_symbol != "program":
                     return None
-                i = resumed = self._resync(i)
+                # Never fail twice at the same token (that would be a loop): skip it the second time.
+                error_at = i
+                i = resumed = self._resync(i, error_at + 1 if error_at == last_error else 0)
+                last_error = error_at
                 # Resume between declarations: after those parsed so far, if any.
                 del stack[2 if len(stack) > 1 and stack[1] == end_state else 1 :]
                 del values[len(stack) - 1 :]
@@ -125,14 +129,20 @@ class Driver:
             first = max(first, bisect.bisect_left(tokens.starts, values[0][-1].span.end))
         self.diagnostics.append(explainer.explain(i, min(first, i), stack, end_state))
 
-    def _resync(self, i: int) -> int:
-        """The next token that starts a declaration; lexical errors skipped on the way are reported."""
+    def _resync(self, i: int, floor: int) -> int:
+        """The next token at or after `floor` that starts a declaration, for an error at token `i`.
+
+        Lexical errors skipped on the way are reported.
+        """
         types = self.tokens.types
         if types[i] == END:
             return i
         # Restart at the token in error itself if it starts a declaration (it cannot be the first token
         # of a declaration then: those are accepted between declarations).
         j = i if types[i] != ERROR else i + 1
+        if types[i] == "EQUAL" and types[i - 1] == "NAME" and i - 1 >= floor:
+            return i - 1  # `name =` where the declaration before went on: start again at the name
+        j = min(max(j, floor), len(types) - 1)
         while types[j] != END:
             if types[j] == ERROR:
                 diagnostic = self.tokens.values[j]

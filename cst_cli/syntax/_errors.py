@@ -210,11 +210,15 @@ class Explainer:
             closer_text = "'}'" if closer == "ISTR_END" else f"'{self.spelling[closer]}'"
             if closer in accepted or (closer == "ISTR_END" and "ISTR_MID" in accepted):
                 wrong_closer = t in _CLOSERS and t != closer
-                if wrong_closer or t == END or is_decl_start(types, i) or at is not here:
+                # `name =` at the start of a line: a new declaration, so the bracket was never closed
+                new_decl = t == "EQUAL" and prev - 1 > first and types[prev] == "NAME" and self.starts_line(prev)
+                if wrong_closer or new_decl or t == END or is_decl_start(types, i) or at is not here:
                     message = f"expected {closer_text} to close the {desc} opened at {self.where(starts[k])}"
                     note = (Note(message=f"the {desc} opened here", span=self.span(starts[k], ends[k])),)
                     if wrong_closer:
                         return error("E021", f"unexpected {self.show(i)}: {message}", here, notes=note)
+                    if new_decl:
+                        at = self.span(ends[prev - 1], ends[prev - 1])
                     return error("E020", message, at, notes=note)
             if desc == "'branch' block" and t == "RBRACE" and "COMMA" in accepted:
                 return error(

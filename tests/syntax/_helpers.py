@@ -16,9 +16,8 @@ SAMPLES = sorted((ROOT / "samples" / "language").glob("*.cst"))
 def strip(node: Any) -> Any:
     """A span-free, comparable picture of an AST: (node kind, (field, value)...) tuples."""
     if isinstance(node, ast.Node):
-        return (type(node).__name__,) + tuple(
-            (name, strip(getattr(node, name))) for name in node.__struct_fields__ if not _is_span_field(name)
-        )
+        fields = [(name, strip(getattr(node, name))) for name in node.__struct_fields__ if not _is_span_field(name)]
+        return (type(node).__name__, *fields)
     if isinstance(node, tuple):
         return tuple(strip(item) for item in node)
     return node

@@ -15,7 +15,8 @@ from cst_cli.syntax import ast
 
 S = Span(file="gen.cst", start=0, end=0)
 KEYWORDS = frozenset(
-    "type in out if else true false use as and or not when branch otherwise with lazy match is".split()
+    {"type", "in", "out", "if", "else", "true", "false", "use", "as", "and", "or", "not", "when", "branch"}
+    | {"otherwise", "with", "lazy", "match", "is"}
 )
 NAME_RE = r"[a-z][a-z0-9_]{0,4}(-[a-z0-9]{1,3})?"
 _BINARY = ["??", "when", "or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]

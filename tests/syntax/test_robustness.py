@@ -20,7 +20,8 @@ EXAMPLES = int(os.environ.get("CST_SYNTAX_EXAMPLES", "300"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXTS = [p.read_text() for p in SAMPLES]
 # Characters and words most likely to confuse a parser.
-NOISE = list('(){}[]<>"$\\#,:;=-+*/.@|?!_ \n\t\r\x00\x07é→') + [
+NOISE = [
+    *'(){}[]<>"$\\#,:;=-+*/.@|?!_ \n\t\r\x00\x07é→',
     "${",
     "=>",
     "->",
