@@ -54,19 +54,33 @@ def critical_path(trace: Trace) -> CriticalPath:
     last call ends at the output rather than at the call; walking back, a tie prefers a call, then a node
     with dependencies of its own, over a constant or an input.
     """
-    order = {n.id: k for k, n in enumerate(trace.nodes)}
-    by_id = {n.id: n for n in trace.nodes}
-    fin = finish_times(trace.nodes)
+    nodes = trace.nodes
+    fin: dict[str, float] = {}
+    index: dict[str, int] = {}
+    for k, n in enumerate(nodes):  # the trace lists nodes in topological order
+        if n.outcome not in RAN:
+            continue
+        index[n.id] = k
+        if n.end is not None:
+            fin[n.id] = n.end
+        else:
+            fin[n.id] = max([fin[d] for d in n.deps if d in fin], default=0.0)
     if not fin:
         return CriticalPath()
-    last = max(fin, key=lambda i: (fin[i], order[i]))
+    last = max(fin, key=lambda i: (fin[i], index[i]))
     chain = [last]
     seen = {last}
     while True:
-        deps = [d for d in by_id[chain[-1]].deps if d in fin and d not in seen]
+        node = nodes[index[chain[-1]]]
+        deps = [d for d in node.deps if d in fin and d not in seen]
         if not deps:
             break
-        nxt = max(deps, key=lambda i: (fin[i], by_id[i].end is not None, bool(by_id[i].deps), order[i]))
+        if len(deps) == 1:
+            nxt = deps[0]
+        else:
+            nxt = max(
+                deps, key=lambda i: (fin[i], nodes[index[i]].end is not None, bool(nodes[index[i]].deps), index[i])
+            )
         chain.append(nxt)
         seen.add(nxt)
     chain.reverse()
