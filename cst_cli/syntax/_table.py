@@ -6,10 +6,10 @@ msgspec and the standard library (and lark, lazily).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import tempfile
+import zlib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -59,14 +59,23 @@ def load_table() -> Table:
     global _table
     if _table is None:
         text = grammar_text()
-        digest = hashlib.sha256((FORMAT + "\n" + text).encode()).hexdigest()
-        path = cache_dir() / f"grammar-{digest[:24]}.msgpack"
+        digest = _digest(text)
+        path = cache_dir() / f"grammar-{digest}.msgpack"
         table = _read(path, digest)
         if table is None:
             table = build_table(text, digest)
             _write(path, table)
         _table = table
     return _table
+
+
+def _digest(text: str) -> str:
+    """The cache key: the table format, and two checksums and the size of the grammar.
+
+    Not a cryptographic hash: loading hashlib (OpenSSL) would cost more than the rest of a warm start.
+    """
+    data = (FORMAT + "\n" + text).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
 def reset() -> None:
