@@ -59,13 +59,13 @@ def render_mermaid(view: GraphView) -> str:
         out.append(f'  {ids[e.source]} {arrow}|"{label}"| {ids[e.target]}')
         if e.critical:
             critical_links.append(k)
-    out.append("  classDef input fill:#e8f0fe,stroke:#444")
-    out.append("  classDef call fill:#ffffff,stroke:#444")
-    out.append("  classDef inline fill:#f4f4f4,stroke:#888,font-size:11px")
-    out.append("  classDef output fill:#e6f4ea,stroke:#444")
-    out.append("  classDef conditional stroke-dasharray:5 4")
-    out.append("  classDef failed fill:#fde2e1")
-    out.append("  classDef critical stroke:#d62728,stroke-width:3px")
+    out.append("  classDef cstInput fill:#e8f0fe,stroke:#444")
+    out.append("  classDef cstCall fill:#ffffff,stroke:#444")
+    out.append("  classDef cstInline fill:#f4f4f4,stroke:#888,font-size:11px")
+    out.append("  classDef cstOutput fill:#e6f4ea,stroke:#444")
+    out.append("  classDef cstConditional stroke-dasharray:5 4")
+    out.append("  classDef cstFailed fill:#fde2e1")
+    out.append("  classDef cstCritical stroke:#d62728,stroke-width:3px")
     groups: dict[str, list[str]] = {}
     for n in view.nodes:
         groups.setdefault(n.kind, []).append(ids[n.id])
@@ -77,8 +77,8 @@ def render_mermaid(view: GraphView) -> str:
         if n.critical:
             groups.setdefault("critical", []).append(ids[n.id])
     for cls in ("input", "call", "inline", "output", "conditional", "failed", "critical"):
-        if cls in groups:
-            out.append(f"  class {','.join(groups[cls])} {cls}")
+        if cls in groups:  # class names are prefixed: `call`, `class`, `end` ... are Mermaid keywords
+            out.append(f"  class {','.join(groups[cls])} cst{cls.capitalize()}")
     if critical_links:
         out.append(f"  linkStyle {','.join(map(str, critical_links))} stroke:#d62728,stroke-width:3px")
     return "\n".join(out) + "\n"
