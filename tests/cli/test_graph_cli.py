@@ -121,3 +121,13 @@ def test_missing_file_is_exit_2_and_program_errors_exit_1(tmp_path: Path) -> Non
     r = graph(str(bad))
     assert r.exit_code == 1 and r.stdout == ""
     assert "error[E002]" in r.stderr and "bad.cst:2:5" in r.stderr
+
+
+def test_default_is_the_tree_on_a_terminal_and_stdin_works(pipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cst_cli.cli._common as common
+
+    monkeypatch.setattr(common, "stdout_is_terminal", lambda: True)
+    r = graph(str(pipe))
+    assert r.exit_code == 0 and r.stdout.startswith(str(pipe)) and "outputs" in r.stdout
+    r = CliRunner().invoke(app, ["graph", "-", "-f", "json"], input=TEXT)
+    assert r.exit_code == 0 and json.loads(r.stdout)["pipeline"] == "<stdin>"
