@@ -46,6 +46,7 @@ class Driver:
         self.source = source
         self.builder = Builder(tokens, source.name)
         self.diagnostics: list[Diagnostic] = []
+        self._explainer: Explainer | None = None  # made on the first error
 
     def run(self, start_symbol: str) -> Any:
         """Parse the tokens as a `program` (a list of declarations) or one `expr` (None if broken)."""
@@ -113,7 +114,9 @@ class Driver:
         start_symbol: str,
     ) -> None:
         tokens = self.tokens
-        explainer = Explainer(self.table, tokens, self.source)
+        if self._explainer is None:
+            self._explainer = Explainer(self.table, tokens, self.source)
+        explainer = self._explainer
         if start_symbol != "program":
             if stack[-1] == end_state:
                 message = f"unexpected {explainer.show(i)} after the end of the expression"

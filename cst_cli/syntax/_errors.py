@@ -107,7 +107,7 @@ class Explainer:
         self.text = source.text
         self.file = source.name
         self.spelling = table.literals
-        self.terminals = sorted({sym for row in table.states for sym in row if sym.isupper() or sym.startswith("$")})
+        self.terminals = _terminals(table)
 
     # ------------------------------------------------------------ the table, simulated
 
@@ -422,6 +422,18 @@ class Explainer:
     def _order(self, t: str) -> tuple[int, str]:
         # closers last, so that "expected ',' or ')'" reads naturally
         return (1 if t in _CLOSERS else 0, t)
+
+
+_terminals_of: tuple[Table, list[str]] | None = None
+
+
+def _terminals(table: Table) -> list[str]:
+    """Every terminal of the table (computed once per table)."""
+    global _terminals_of
+    if _terminals_of is None or _terminals_of[0] is not table:
+        symbols = {sym for row in table.states for sym in row if sym.isupper() or sym.startswith("$")}
+        _terminals_of = (table, sorted(symbols))
+    return _terminals_of[1]
 
 
 def _either(items: list[str]) -> str:
