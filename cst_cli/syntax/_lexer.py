@@ -117,15 +117,18 @@ class _Lexer:
         p = self.source.position(offset)
         return f"{p.line}:{p.column}"
 
-    def emit_error(self, start: int, end: int, code: str, message: str, hint: str | None = None) -> None:
+    def emit_error(
+        self, start: int, end: int, code: str, message: str, hint: str | None = None, *, at: int | None = None
+    ) -> None:
+        """An ERROR token for the text [start, end); placed at offset `at` if given (tokens stay in order)."""
         out = self.out
         out.types.append(ERROR)
-        out.starts.append(start)
-        out.ends.append(end)
+        out.starts.append(start if at is None else at)
+        out.ends.append(end if at is None else at)
         out.values.append(error(code, message, self.span(start, end), hint))
 
     def run(self) -> Tokens:
-        """Tokenize the whole text; the loop restarts only after a string with escapes or `${`."""
+        """Tokenize the whole text; the loop restarts only after a string scanned by hand."""
         pos = 0
         while pos >= 0:
             pos = self.scan(pos)
@@ -136,6 +139,7 @@ class _Lexer:
                 start + 2,
                 "E020",
                 f"expected '}}' to close the interpolation '${{' opened at {self.where(start)}",
+                at=len(self.text),
             )
         out = self.out
         n = len(self.text)
@@ -171,6 +175,7 @@ class _Lexer:
                     "E020",
                     f"expected '}}' to close the interpolation '${{' opened at {self.where(opened)}",
                     "an interpolation must end on the line where it starts",
+                    at=start,
                 )
                 self.depth -= len(interp)
                 interp.clear()
@@ -307,6 +312,7 @@ class _Lexer:
                     "E020",
                     f"expected '\"' to close the string opened at {self.where(opener)}",
                     "a string ends on the line where it starts; write a line break as \\n",
+                    at=token_start,
                 )
                 return pos
             c = text[pos]

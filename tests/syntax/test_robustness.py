@@ -61,6 +61,8 @@ def _check(text: str, diagnostics: list[Diagnostic], result: object) -> None:
 
 
 def _parse(text: str) -> None:
+    tokens = tokenize(Source("m.cst", text), Spelling(load_table().literals))
+    assert tokens.starts == sorted(tokens.starts), "tokens out of order"
     result, diagnostics = parse(Source("m.cst", text))
     _check(text, diagnostics, result)
     expression, diagnostics = parse_expression(text)
