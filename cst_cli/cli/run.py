@@ -219,16 +219,40 @@ def _report(result: RunResult, err: Console) -> None:
 
 
 def _print_table(result: RunResult) -> None:
-    import msgspec
+    """Scalars and small values in one output/value table; a list of records gets a table of its own, one
+    row per record and one column per field, which is how people read search results."""
     from rich.table import Table
     from rich.text import Text
 
     from cst_cli.cli._common import stdout_console
 
+    console = stdout_console()
     table = Table("output", "value", show_lines=False)
+    record_lists: list[tuple[str, list[dict[str, object]]]] = []
     for name, value in result.outputs.items():
-        text = value if isinstance(value, str) else msgspec.json.encode(value).decode()
-        table.add_row(Text(name), Text(text))
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            record_lists.append((name, value))
+            table.add_row(Text(name), Text(f"{len(value)} records (below)", style="dim"))
+        else:
+            table.add_row(Text(name), Text(_cell(value)))
     for name in result.not_computed:
         table.add_row(Text(name), Text("not computed", style="dim"))
-    stdout_console().print(table)
+    console.print(table)
+    for name, rows in record_lists:
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+        sub = Table(*columns, title=f"{name} ({len(rows)} records)", title_justify="left", show_lines=False)
+        for row in rows:
+            sub.add_row(*(Text(_cell(row.get(c))) for c in columns))
+        console.print(sub)
+
+
+def _cell(value: object) -> str:
+    import msgspec
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return msgspec.json.encode(value).decode()
