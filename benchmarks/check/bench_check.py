@@ -16,15 +16,14 @@ from pathlib import Path
 
 
 def program(n: int) -> str:
+    """n bindings: a chain of module calls, interpolations and namespaced calls with a `with` clause."""
     lines = ["in text: String", "in n: Int", "b0 = Trim(text)"]
     for i in range(1, n):
-        if i % 3 == 0:
-            lines.append(f"b{i} = stdlib.math.add(n, {i}) with retry: 1")
-        elif i % 3 == 1:
-            lines.append(f"b{i} = Uppercase(b{i - 1 if (i - 1) % 3 != 0 else i - 2})")
+        if i % 2:
+            lines.append(f"b{i} = Uppercase(b{i - 1})")
         else:
-            lines.append(f'b{i} = "${{b{i - 1}}}-{i}"')
-    lines.append(f"out b{n - 1 if (n - 1) % 3 != 0 else n - 2}")
+            lines.append(f'b{i} = "${{b{i - 1}}}-${{stdlib.math.add(n, {i})}}"')
+    lines.append(f"out b{n - 1}")
     return "\n".join(lines) + "\n"
 
 
