@@ -156,16 +156,16 @@ def _check_loose(ck: ExprChecker, e: ast.Expr, env: Locals) -> None:
 
 
 def _accept(ck: ExprChecker, spec: ModuleSpec, param: Param, arg: t.TExpr, env_vars: Bindings) -> None:
-    hint = f"argument '{param.name}' of {spec.signature()}"
     if isinstance(param.type, FunctionT):
         ck.err(
             "E010",
             f"Type mismatch: expected {render(param.type)}, got {render(arg.type)}",
             arg.span,
-            f"pass a lambda such as (x) => ...; {hint}",
+            f"pass a lambda such as (x) => ...; argument '{param.name}' of {spec.signature()}",
         )
     elif not accepts(param.type, arg.type, env_vars):
         expected = render_expected(param.type, env_vars)
+        hint = f"argument '{param.name}' of {spec.signature()}"  # only on the error path: rendering costs
         ck.err("E010", f"Type mismatch: expected {expected}, got {render(arg.type)}", arg.span, hint)
 
 
