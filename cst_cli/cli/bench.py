@@ -25,7 +25,7 @@ class BenchFormat(str, enum.Enum):  # noqa: UP042 - typer needs a str Enum
 
 
 def bench_cmd(
-    file: Path = typer.Argument(..., help="The pipeline to benchmark.", show_default=False),
+    file: Path = typer.Argument(..., help="The pipeline to benchmark.", show_default=False, metavar="FILE"),
     inputs_file: str | None = typer.Option(
         None,
         "--inputs",

@@ -11,7 +11,10 @@ from cst_cli.cli._common import Exit, Format
 
 def check_cmd(
     paths: list[Path] = typer.Argument(
-        ..., help="Files to check; a directory stands for the .cst files below it; - reads stdin.", show_default=False
+        ...,
+        help="Files to check; a directory stands for the .cst files below it; - reads stdin.",
+        show_default=False,
+        metavar="PATH...",
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for tools."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the check too (exit 1)."),

@@ -24,7 +24,7 @@ class CostFormat(str, enum.Enum):  # noqa: UP042 - typer needs a str Enum
 
 
 def cost_cmd(
-    file: Path = typer.Argument(..., help="The pipeline to cost.", show_default=False),
+    file: Path = typer.Argument(..., help="The pipeline to cost.", show_default=False, metavar="FILE"),
     inputs_file: str | None = typer.Option(
         None,
         "--inputs",

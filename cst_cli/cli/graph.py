@@ -35,7 +35,9 @@ _BY_SUFFIX = {
 
 
 def graph_cmd(
-    file: Path = typer.Argument(..., help="The pipeline to draw (- reads it from stdin).", show_default=False),
+    file: Path = typer.Argument(
+        ..., help="The pipeline to draw (- reads it from stdin).", show_default=False, metavar="FILE"
+    ),
     format: GraphFormat | None = typer.Option(
         None,
         "--format",

@@ -19,7 +19,7 @@ app = typer.Typer(
         "Check, graph, run, benchmark and cost typed ML/AI pipelines written in the cst language.\n\n"
         "Examples:\n\n"
         "  cst check pipeline.cst\n\n"
-        "  cst run samples/language/text.cst -i text='Hello world'\n\n"
+        "  cst run samples/language/text-processing.cst -i text='Hello world' -i min_words=2\n\n"
         "  cst graph pipeline.cst --format dot | dot -Tsvg > pipeline.svg\n\n"
         "Exit codes: 0 ok, 1 program has errors, 2 usage, 3 run failed, 4 inputs missing or invalid, "
         "5 over budget, 130 interrupted. See cst(1)."

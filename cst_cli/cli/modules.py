@@ -8,7 +8,9 @@ from cst_cli.cli._common import Format
 
 
 def modules_cmd(
-    pattern: str = typer.Argument("", help="Only modules whose qualified name contains this text.", show_default=False),
+    pattern: str = typer.Argument(
+        "", help="Only modules whose qualified name contains this text.", show_default=False, metavar="PATTERN"
+    ),
     tag: str = typer.Option("", "--tag", help="Only modules with this tag."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for tools."),
 ) -> None:

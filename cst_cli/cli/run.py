@@ -26,7 +26,9 @@ class RunFormat(str, enum.Enum):  # noqa: UP042 - typer needs a str Enum
 
 
 def run_cmd(
-    file: Path = typer.Argument(..., help="The pipeline to run (- reads it from stdin).", show_default=False),
+    file: Path = typer.Argument(
+        ..., help="The pipeline to run (- reads it from stdin).", show_default=False, metavar="FILE"
+    ),
     inputs_file: str | None = typer.Option(
         None, "--inputs", help="A JSON object of inputs, from a file or - for stdin.", show_default=False
     ),
@@ -61,7 +63,7 @@ def run_cmd(
 
     Examples:
 
-      cst run samples/language/text.cst -i text='Hello world'
+      cst run samples/language/text-processing.cst -i text='Hello world' -i min_words=2
 
       cst run pipeline.cst --inputs inputs.json --trace trace.json
 
