@@ -146,10 +146,7 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
     sets: list[dict[str, Any]] = []
     if inputs_file is not None:
         where = "stdin" if inputs_file == "-" else inputs_file
-        try:
-            data = sys.stdin.buffer.read() if inputs_file == "-" else Path(inputs_file).read_bytes()
-        except OSError as exc:
-            fail(f"cannot read {inputs_file}: {exc.strerror or exc}")
+        data = read_inputs_bytes(inputs_file)
         docs: list[Any]
         try:
             doc = msgspec.json.decode(data)
@@ -169,7 +166,23 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
             sets.append(d)
         if not sets:
             fail(f"--inputs {where}: no input sets")
-    overrides: dict[str, Any] = {}
+    overrides = parse_assignments(values)
+    return [{**s, **overrides} for s in sets] if sets else [overrides]
+
+
+def read_inputs_bytes(inputs_file: str) -> bytes:
+    """The bytes of `--inputs FILE` (- for stdin); unreadable: exit 2."""
+    try:
+        return sys.stdin.buffer.read() if inputs_file == "-" else Path(inputs_file).read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {inputs_file}: {exc.strerror or exc}")
+
+
+def parse_assignments(values: list[str]) -> dict[str, Any]:
+    """`-i NAME=VALUE` options: VALUE is JSON when it parses, else text (`-i q=hello`, `-i n=3`)."""
+    import msgspec
+
+    out: dict[str, Any] = {}
     for item in values:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
@@ -178,8 +191,8 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
             value: Any = msgspec.json.decode(text)
         except msgspec.DecodeError:
             value = text
-        overrides[name.strip()] = value
-    return [{**s, **overrides} for s in sets] if sets else [overrides]
+        out[name.strip()] = value
+    return out
 
 
 def report_console() -> Console:

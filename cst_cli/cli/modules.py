@@ -28,28 +28,13 @@ def modules_cmd(
       cst modules --tag resilience --format json
     """
     from cst_cli.cli._common import load_modules, stdout_console, write_json
-    from cst_cli.types.model import render
 
     registry = load_modules(warn=True)
     specs = [s for s in registry.all() if pattern.lower() in s.qualified_name.lower() and (not tag or tag in s.tags)]
     if format is Format.json:
         write_json(
             {
-                "modules": [
-                    {
-                        "name": s.qualified_name,
-                        "version": s.version_text,
-                        "signature": s.signature(),
-                        "params": [{"name": p.name, "type": render(p.type)} for p in s.params],
-                        "returns": render(s.returns),
-                        "description": s.description,
-                        "tags": list(s.tags),
-                        "origin": s.origin,
-                        "async": s.is_async,
-                        "cost_per_call_usd": s.cost.per_call,
-                    }
-                    for s in specs
-                ],
+                "modules": [s.describe() for s in specs],
                 "problems": [{"plugin": p.plugin, "message": p.message} for p in registry.problems],
             }
         )

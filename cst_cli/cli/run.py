@@ -148,35 +148,22 @@ def _parse_pins(pins: list[str]) -> dict[str, int]:
 
 
 def _read_inputs(inputs_file: str | None, values: list[str]) -> dict[str, Any]:
-    import sys
-
+    """One JSON object from `--inputs` (a file, or - for stdin), overridden by `-i NAME=VALUE`."""
     import msgspec
 
-    from cst_cli.cli._common import fail
+    from cst_cli.cli._common import fail, parse_assignments, read_inputs_bytes
 
     out: dict[str, Any] = {}
     if inputs_file is not None:
         where = "stdin" if inputs_file == "-" else inputs_file
         try:
-            data = sys.stdin.buffer.read() if inputs_file == "-" else Path(inputs_file).read_bytes()
-        except OSError as exc:
-            fail(f"cannot read {inputs_file}: {exc.strerror or exc}")
-        try:
-            doc = msgspec.json.decode(data)
+            doc = msgspec.json.decode(read_inputs_bytes(inputs_file))
         except msgspec.DecodeError as exc:
             fail(f"--inputs {where}: not valid JSON: {exc}")
         if not isinstance(doc, dict):
             fail(f"--inputs {where}: expected a JSON object of input name -> value")
         out.update(doc)
-    for item in values:
-        name, sep, text = item.partition("=")
-        if not sep or not name.strip():
-            fail(f"-i {item!r}: expected NAME=VALUE")
-        try:
-            value: Any = msgspec.json.decode(text)
-        except msgspec.DecodeError:
-            value = text
-        out[name.strip()] = value
+    out.update(parse_assignments(values))
     return out
 
 

@@ -92,6 +92,23 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     def major(self) -> int:
         return self.version[0]
 
+    def describe(self) -> dict[str, Any]:
+        """The JSON shape `cst modules --format json` and `GET /modules` share."""
+        from cst_cli.types.model import render
+
+        return {
+            "name": self.qualified_name,
+            "version": self.version_text,
+            "signature": self.signature(),
+            "params": [{"name": p.name, "type": render(p.type)} for p in self.params],
+            "returns": render(self.returns),
+            "description": self.description,
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "async": self.is_async,
+            "cost_per_call_usd": self.cost.per_call,
+        }
+
     def signature(self) -> str:
         """`add(a: Int, b: Int) -> Int` in the language's types."""
         from cst_cli.types.model import render

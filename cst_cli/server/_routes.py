@@ -116,27 +116,12 @@ class _Handlers:
         return json_response(200, {"deleted": p.summary()})
 
     async def modules(self, request: Request) -> Response:
-        from cst_cli.types.model import render
 
         registry = self.app.registry
         return json_response(
             200,
             {
-                "modules": [
-                    {
-                        "name": s.qualified_name,
-                        "version": s.version_text,
-                        "signature": s.signature(),
-                        "params": [{"name": p.name, "type": render(p.type)} for p in s.params],
-                        "returns": render(s.returns),
-                        "description": s.description,
-                        "tags": list(s.tags),
-                        "origin": s.origin,
-                        "async": s.is_async,
-                        "cost_per_call_usd": s.cost.per_call,
-                    }
-                    for s in registry.all()
-                ],
+                "modules": [s.describe() for s in registry.all()],
                 "problems": [{"plugin": p.plugin, "message": p.message} for p in registry.problems],
             },
         )
