@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import typer
@@ -57,6 +59,10 @@ def check_cmd(
     failed = has_error or (strict and bool(all_diags))
     if format is Format.json:
         write_json(to_json_list(all_diags, sources))
+    elif not all_diags and _plain_stdout():
+        # A clean run into a pipe or file: the bytes rich would write, without importing rich (~13 ms).
+        if not quiet:
+            sys.stdout.write(f"ok: {summary(all_diags, len(files))}\n")
     else:
         out = stdout_console()
         render_text(all_diags, sources, out)
@@ -66,3 +72,14 @@ def check_cmd(
         elif all_diags or not quiet:
             out.print(f"[bold green]ok[/]: {line}" if not all_diags else f"[bold yellow]{line}[/]")
     raise typer.Exit(int(Exit.PROGRAM_ERRORS if failed else Exit.OK))
+
+
+def _plain_stdout() -> bool:
+    """Whether rich surely writes stdout without escape codes: not a terminal, and none of the variables
+    that make rich treat it as one (their meaning varies across rich versions) is set."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except ValueError:
+        return False

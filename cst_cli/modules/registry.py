@@ -1,19 +1,20 @@
 """The module registry: discovery through the `cst.modules` entry-point group, and name/version resolution.
 
-A plugin that fails to load is recorded as a problem naming the plugin, never raised. Imports types and
-the module API only.
+A plugin that fails to load is recorded as a problem naming the plugin, never raised. A warm start reads
+the signatures from the registry cache (_cache.py) and imports no plugin. Imports types and the module API only.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
+import time
 import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
 
+from cst_cli.modules import _cache
 from cst_cli.modules.api import ModuleDefinitionError, ModuleSpec, spec_of
 
 ENTRY_POINT_GROUP = "cst.modules"
@@ -203,11 +204,39 @@ def _specs_in(obj: object) -> Iterable[ModuleSpec]:
     raise ModuleDefinitionError(f"{obj!r} is not a module, a list of modules or a Python module")
 
 
-def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
-    """Load every plugin of the entry-point group. Failures become `Registry.problems`, never exceptions."""
+def load_registry(group: str = ENTRY_POINT_GROUP, *, use_cache: bool = True) -> Registry:
+    """Load every plugin of the entry-point group. Failures become `Registry.problems`, never exceptions.
+
+    Args:
+        group: the entry-point group; the cache serves only the default one.
+        use_cache: read the signatures from the registry cache when it is valid (then no plugin is
+            imported until one of its modules runs), and write it after a full load. Also off when
+            CST_NO_REGISTRY_CACHE=1 or when `importlib.metadata.entry_points` is replaced (tests).
+    """
+    cached = use_cache and group == ENTRY_POINT_GROUP and _cache.enabled()
+    if cached:
+        hit = _cache.read()
+        if hit is not None:
+            specs, problems = hit
+            return Registry(specs, (PluginProblem(plugin=p, message=m) for p, m in problems))
+    started = time.time_ns()
+    registry, dist_dirs = _load(group)
+    if cached:
+        _cache.write(registry.all(), ((p.plugin, p.message) for p in registry.problems), dist_dirs, started)
+    return registry
+
+
+def _load(group: str) -> tuple[Registry, list[str]]:
+    """Import every plugin; also returns the metadata directories of the distributions that declared them."""
+    import importlib.metadata
+
     registry = Registry()
+    dist_dirs: list[str] = []
     eps = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
     for ep in eps:
+        where = getattr(ep.dist, "_path", None)  # PathDistribution's directory (not public API)
+        if where is not None:
+            dist_dirs.append(str(where))
         label = f"{ep.name} = {ep.value}"
         try:
             found = list(_specs_in(ep.load()))
@@ -219,4 +248,4 @@ def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
             origin += f" ({ep.dist.name} {ep.dist.version})"
         for spec in found:
             registry.add(msgspec.structs.replace(spec, origin=origin))
-    return registry
+    return registry, dist_dirs
