@@ -104,7 +104,7 @@ def sleepers_and_scaling(repeats: int, rt: Runtime) -> None:
 _SPLIT = """
 import sys, time
 t0 = time.perf_counter()
-import trio, msgspec
+import msgspec
 from cst_cli.cli import main as _m
 from cst_cli.api import Pipeline
 from cst_cli.check import compile_source

@@ -6,8 +6,8 @@ nesting of one expression, which the parser bounds. Imports check (typed IR), mo
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -72,7 +72,10 @@ class BuiltDag:
     spans: dict[str, Span]
     specs: dict[str, ModuleSpec]
     file: str
-    hash: str
+
+    @functools.cached_property
+    def hash(self) -> str:  # computed on first use: `cst run` without a trace never needs it
+        return structural_hash(self.dag)
 
     def node_index(self, node_id: str) -> int | None:
         for i, n in enumerate(self.dag.nodes):
@@ -164,6 +167,7 @@ class _Builder:
         self.gated = 0
         self.owner = ""
         self.subgraphs: list[_Graph] = []
+        self._names: dict[int, tuple[ModuleSpec, str]] = {}  # id(spec) -> (spec, qualified name), per spec
 
     def build(self) -> BuiltDag:
         g = _Graph(prefix="", parent=None)
@@ -180,7 +184,7 @@ class _Builder:
         dag = Dag(nodes=tuple(g.nodes), inputs=tuple(inputs), outputs=outputs, eager=tuple(self.eager))
         spans: dict[str, Span] = {}
         self._collect_spans(g, spans)
-        return BuiltDag(dag=dag, spans=spans, specs=self.specs, file=self.program.file, hash=structural_hash(dag))
+        return BuiltDag(dag=dag, spans=spans, specs=self.specs, file=self.program.file)
 
     def _collect_spans(self, g: _Graph, out: dict[str, Span]) -> None:
         for n, s in zip(g.nodes, g.spans, strict=True):
@@ -197,19 +201,21 @@ class _Builder:
             self.gated -= 1
 
     def expr(self, g: _Graph, e: TExpr, root_id: str | None = None) -> int:
-        """The index of the node computing `e` (a reference is its target, unless it is a binding's root)."""
+        """The index of the node computing `e` (a reference is its target, unless it is a binding's root).
+
+        A node's id is taken after its operands are built (`binding#k` numbers inner nodes in that order).
+        No closures here: a nested function would make every local a cell, on every call.
+        """
         if isinstance(e, TRef) and root_id is None:
             return g.resolve(e.name, e.span, self.owner)
-
-        def new(make: Callable[[str], AnyNode]) -> int:
-            return g.add(make(root_id or g.new_id(self.owner)), e.span)
-
         match e:
             case TRef():
                 target = g.resolve(e.name, e.span, self.owner)
-                return new(lambda i: OpNode(id=i, type=e.type, op="ref", deps=(target,)))
+                return g.add(OpNode(id=root_id or g.new_id(self.owner), type=e.type, op="ref", deps=(target,)), e.span)
             case TLit(value=lit):
-                return new(lambda i: ConstNode(id=i, type=e.type, value=lit))
+                return g.add(ConstNode(id=root_id or g.new_id(self.owner), type=e.type, value=lit), e.span)
+            case TCall():
+                return self._call(g, e, root_id)
             case TInterp(parts=parts):
                 deps: list[int] = []
                 texts: list[str | None] = []
@@ -219,43 +225,55 @@ class _Builder:
                     else:
                         deps.append(self.expr(g, p))
                         texts.append(None)
-                return new(lambda i: OpNode(id=i, type=e.type, op="interp", deps=tuple(deps), parts=tuple(texts)))
+                node: AnyNode = OpNode(
+                    id=root_id or g.new_id(self.owner), type=e.type, op="interp", deps=tuple(deps), parts=tuple(texts)
+                )
             case TListLit(items=items):
-                ds = tuple(self.expr(g, x) for x in items)
-                return new(lambda i: OpNode(id=i, type=e.type, op="list", deps=ds))
+                ds = tuple([self.expr(g, x) for x in items])
+                node = OpNode(id=root_id or g.new_id(self.owner), type=e.type, op="list", deps=ds)
             case TRecordLit(fields=fs):
-                ds = tuple(self.expr(g, x) for _, x in fs)
-                names = tuple(n for n, _ in fs)
-                return new(lambda i: OpNode(id=i, type=e.type, op="record", deps=ds, fields=names))
-            case TCall():
-                return self._call(g, e, new)
+                ds = tuple([self.expr(g, x) for _, x in fs])
+                names = tuple([n for n, _ in fs])
+                node = OpNode(id=root_id or g.new_id(self.owner), type=e.type, op="record", deps=ds, fields=names)
             case TField(target=t, field=fname, elementwise=ew):
                 d = self.expr(g, t)
-                return new(lambda i: OpNode(id=i, type=e.type, op="field", deps=(d,), fields=(fname,), elementwise=ew))
-            case TProject(target=t, fields=fs, elementwise=ew):
+                node = OpNode(
+                    id=root_id or g.new_id(self.owner),
+                    type=e.type,
+                    op="field",
+                    deps=(d,),
+                    fields=(fname,),
+                    elementwise=ew,
+                )
+            case TProject(target=t, fields=pfs, elementwise=ew):
                 d = self.expr(g, t)
-                return new(lambda i: OpNode(id=i, type=e.type, op="project", deps=(d,), fields=fs, elementwise=ew))
+                node = OpNode(
+                    id=root_id or g.new_id(self.owner), type=e.type, op="project", deps=(d,), fields=pfs, elementwise=ew
+                )
             case TBinOp(op=op, kind=kind, left=lhs, right=rhs):
                 if kind == "logic":
                     left = self.expr(g, lhs)
                     right = self._gated(g, rhs)
                     lop: Literal["and", "or"] = "and" if op == "and" else "or"
-                    return new(lambda i: LogicNode(id=i, type=BOOLEAN, op=lop, deps=(left,), lazy=(right,)))
-                left = self.expr(g, lhs)
-                right = self.expr(g, rhs)
-                name: OpName = (
-                    _ARITH[op] if kind == "arith" else _COMPARE[op] if kind == "compare" else kind  # merge(_each)
-                )
-                return new(lambda i: OpNode(id=i, type=e.type, op=name, deps=(left, right)))
+                    node = LogicNode(
+                        id=root_id or g.new_id(self.owner), type=BOOLEAN, op=lop, deps=(left,), lazy=(right,)
+                    )
+                else:
+                    left = self.expr(g, lhs)
+                    right = self.expr(g, rhs)
+                    name: OpName = (
+                        _ARITH[op] if kind == "arith" else _COMPARE[op] if kind == "compare" else kind  # merge(_each)
+                    )
+                    node = OpNode(id=root_id or g.new_id(self.owner), type=e.type, op=name, deps=(left, right))
             case TUnary(op=op, operand=x):
                 d = self.expr(g, x)
                 uop: OpName = "not" if op == "not" else "neg"
-                return new(lambda i: OpNode(id=i, type=e.type, op=uop, deps=(d,)))
+                node = OpNode(id=root_id or g.new_id(self.owner), type=e.type, op=uop, deps=(d,))
             case TIf(cond=c, then=t, else_=f):
                 cond = self.expr(g, c)
                 then = self._gated(g, t)
                 other = self._gated(g, f)
-                return new(lambda i: IfNode(id=i, type=e.type, deps=(cond,), lazy=(then, other)))
+                node = IfNode(id=root_id or g.new_id(self.owner), type=e.type, deps=(cond,), lazy=(then, other))
             case TBranch(cases=cases, otherwise=o):
                 conds: list[int] = []
                 values: list[int] = []
@@ -263,26 +281,23 @@ class _Builder:
                     conds.append(self.expr(g, c) if k == 0 else self._gated(g, c))
                     values.append(self._gated(g, v))
                 other = self._gated(g, o)
-                lazy = tuple(conds[1:]) + tuple(values) + (other,)
-                return new(
-                    lambda i: BranchNode(
-                        id=i,
-                        type=e.type,
-                        deps=(conds[0],),
-                        lazy=lazy,
-                        conds=tuple(conds),
-                        values=tuple(values),
-                        otherwise=other,
-                    )
+                node = BranchNode(
+                    id=root_id or g.new_id(self.owner),
+                    type=e.type,
+                    deps=(conds[0],),
+                    lazy=tuple(conds[1:]) + tuple(values) + (other,),
+                    conds=tuple(conds),
+                    values=tuple(values),
+                    otherwise=other,
                 )
             case TWhen(value=v, cond=c):
                 cond = self.expr(g, c)
                 value = self._gated(g, v)
-                return new(lambda i: WhenNode(id=i, type=e.type, deps=(cond,), lazy=(value,)))
+                node = WhenNode(id=root_id or g.new_id(self.owner), type=e.type, deps=(cond,), lazy=(value,))
             case TCoalesce(left=lhs, right=rhs):
                 left = self.expr(g, lhs)
                 right = self._gated(g, rhs)
-                return new(lambda i: CoalesceNode(id=i, type=e.type, deps=(left,), lazy=(right,)))
+                node = CoalesceNode(id=root_id or g.new_id(self.owner), type=e.type, deps=(left,), lazy=(right,))
             case TMatch(subject=s, cases=match_cases):
                 subject = self.expr(g, s)
                 arms: list[MatchArm] = []
@@ -293,52 +308,65 @@ class _Builder:
                     finally:
                         g.scopes.pop()
                     arms.append(MatchArm(kind=mc.kind, fields=mc.fields, match_type=mc.match_type, value=arm_value))
-                vals = tuple(a.value for a in arms)
-                return new(lambda i: MatchNode(id=i, type=e.type, deps=(subject,), lazy=vals, arms=tuple(arms)))
-            case TLambda(params=params, body=body):
-                lam_id = root_id or g.new_id(self.owner)
-                sub = _Graph(prefix=lam_id, parent=g)
-                sub.scopes.append({})
-                for k, p in enumerate(params):
-                    ptype = e.type.params[k] if isinstance(e.type, FunctionT) and k < len(e.type.params) else UNKNOWN
-                    sub.scopes[0][p] = sub.add(
-                        ParamNode(id=sub.new_id(self.owner), type=ptype, name=p, index=k), e.span
-                    )
-                saved_gated, self.gated = self.gated, 1  # calls in a lambda body are never eager roots
-                try:
-                    result = self.expr(sub, body)
-                finally:
-                    self.gated = saved_gated
-                self.subgraphs.append(sub)
-                return g.add(
-                    LambdaNode(
-                        id=lam_id,
-                        type=e.type,
-                        deps=tuple(sub.captures),
-                        params=params,
-                        body=tuple(sub.nodes),
-                        result=result,
-                    ),
-                    e.span,
+                node = MatchNode(
+                    id=root_id or g.new_id(self.owner),
+                    type=e.type,
+                    deps=(subject,),
+                    lazy=tuple([a.value for a in arms]),
+                    arms=tuple(arms),
                 )
-        raise AssertionError(f"unknown expression {type(e).__name__}")  # pragma: no cover
+            case TLambda(params=params, body=body):
+                return self._lambda(g, e, params, body, root_id)
+            case _:  # pragma: no cover
+                raise AssertionError(f"unknown expression {type(e).__name__}")
+        return g.add(node, e.span)
 
-    def _call(self, g: _Graph, e: TCall, new: Callable[[Callable[[str], AnyNode]], int]) -> int:
+    def _lambda(self, g: _Graph, e: TLambda, params: tuple[str, ...], body: TExpr, root_id: str | None) -> int:
+        lam_id = root_id or g.new_id(self.owner)
+        sub = _Graph(prefix=lam_id, parent=g)
+        sub.scopes.append({})
+        for k, p in enumerate(params):
+            ptype = e.type.params[k] if isinstance(e.type, FunctionT) and k < len(e.type.params) else UNKNOWN
+            sub.scopes[0][p] = sub.add(ParamNode(id=sub.new_id(self.owner), type=ptype, name=p, index=k), e.span)
+        saved_gated, self.gated = self.gated, 1  # calls in a lambda body are never eager roots
+        try:
+            result = self.expr(sub, body)
+        finally:
+            self.gated = saved_gated
+        self.subgraphs.append(sub)
+        return g.add(
+            LambdaNode(
+                id=lam_id,
+                type=e.type,
+                deps=tuple(sub.captures),
+                params=params,
+                body=tuple(sub.nodes),
+                result=result,
+            ),
+            e.span,
+        )
+
+    def _call(self, g: _Graph, e: TCall, root_id: str | None) -> int:
         spec = e.module
-        args = tuple(self.expr(g, a) for a in e.args)
+        args = tuple([self.expr(g, a) for a in e.args])
         fallback = self._gated(g, e.fallback) if e.fallback is not None else None
-        self.specs[module_key(spec.qualified_name, spec.version)] = spec
-        idx = new(
-            lambda i: CallNode(
-                id=i,
+        known = self._names.get(id(spec))
+        if known is None or known[0] is not spec:
+            qualified = spec.qualified_name
+            known = self._names[id(spec)] = (spec, qualified)
+            self.specs[module_key(qualified, spec.version)] = spec
+        idx = g.add(
+            CallNode(
+                id=root_id or g.new_id(self.owner),
                 type=e.type,
                 deps=args,
                 lazy=(fallback,) if fallback is not None else (),
-                module=spec.qualified_name,
+                module=known[1],
                 version=spec.version,
                 options=e.options,
                 fallback=fallback,
-            )
+            ),
+            e.span,
         )
         if g.parent is None and self.gated == 0 and e.options.lazy is False:
             self.eager.append(idx)

@@ -9,10 +9,12 @@ import itertools
 import random
 from collections import deque
 from collections.abc import Callable
-
-import trio
+from typing import TYPE_CHECKING
 
 from cst_cli.modules.api import PRIORITY_NAMES, Backoff, Options
+
+if TYPE_CHECKING:
+    import trio
 
 MAX_DELAY = 30.0
 DEFAULT_PRIORITY = PRIORITY_NAMES["normal"]
@@ -75,6 +77,8 @@ class ThrottleWindow:
 
 async def throttle(window: ThrottleWindow, clock: Callable[[], float]) -> float:
     """Wait for a slot in the window; returns the seconds waited (by the clock)."""
+    import trio  # here, not at the top: a run without task calls never imports trio
+
     start = clock()
     while True:
         wait = window.wait_time(clock())
@@ -96,6 +100,8 @@ class PriorityLimiter:
     async def acquire(self, priority: int) -> None:
         """Wait for a slot. Every request made in the same scheduling batch competes on priority: the
         request queues, yields once so its siblings queue too, then the best waiters get the free slots."""
+        import trio
+
         ev = trio.Event()
         entry = (-priority, next(self._seq), ev)
         heapq.heappush(self._waiters, entry)

@@ -2,7 +2,9 @@
 
 Ready inline nodes (operations, conditionals, inline modules without task options) run directly in
 `_drain`, which completing tasks call too, so a chain of pure nodes never touches the event loop. Async
-modules run as tasks; blocking sync modules in worker threads under a limiter sized for the graph. The
+modules run in worker tasks (one per chain of calls, see `_call_task`); blocking sync modules in worker
+threads under a limiter sized for the graph. A plan with no task calls at all runs without an event loop
+(`execute_sync`), and this module imports trio only when a run needs it (about 40 ms of `cst run`). The
 `Runtime` holds what outlives one run: breakers, throttle windows, per-module limiters and caches.
 """
 
@@ -15,10 +17,9 @@ import time
 import typing
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-import trio
 
 from cst_cli.dag.build import BuiltDag
 from cst_cli.dag.ir import (
@@ -49,6 +50,9 @@ from cst_cli.runtime.policy import (
 from cst_cli.runtime.trace import Outcome, Reason, RunError
 from cst_cli.runtime.values import Checker, ValueMismatch, checker, describe
 from cst_cli.types.model import OptionalT, Prim, RecordT, Type, render, zero_value
+
+if TYPE_CHECKING:
+    import trio
 
 M_INPUT, M_CONST, M_OP, M_CONTROL, M_LAMBDA, M_INLINE, M_TASK = range(7)
 X_INLINE, X_ASYNC, X_THREAD = range(3)  # how a task call invokes its module
@@ -129,6 +133,10 @@ class _Call(msgspec.Struct, kw_only=True):
     price: float
     priority: int
     simple: bool = False  # only retry/timeout/breaker apply
+    timeout: float | None = None
+    retries: int = 0
+    cost_fn: Callable[[Any], Any] | None = None
+    needs_task: bool = False  # an inline module whose options still need a task
 
 
 _CONVERTED: dict[int, tuple[Callable[..., Any], Callable[..., Any]]] = {}
@@ -181,10 +189,13 @@ class Plan:
         self.built = built
         self.n = len(nodes)
         self.deps: list[tuple[int, ...]] = [n.deps for n in nodes]
+        self.dependents = S.dependents_of(self.deps)  # shared, read-only, by the schedulers of every run
         self.modes = bytearray(self.n)
         self.fns: list[Callable[..., Any] | None] = [None] * self.n
         self.calls: dict[int, _Call] = {}
+        self.simple = bytearray(self.n)  # 1: a task call a worker may take over after finishing another call
         self.thread_calls = 0
+        self._shared: dict[tuple[str, tuple[int, int], Options, Type], _Call] = {}
         cfg = runtime.config
         for i, n in enumerate(nodes):
             match n:
@@ -200,35 +211,46 @@ class Plan:
                 case CallNode():
                     c = self.call_info(n, runtime, cfg, nodes)
                     self.calls[i] = c
-                    inline = c.how == X_INLINE and not needs_task(c.opts) and n.fallback is None
+                    inline = c.how == X_INLINE and not c.needs_task and n.fallback is None
                     self.modes[i] = M_INLINE if inline else M_TASK
                     self.fns[i] = c.func
+                    self.simple[i] = not inline and c.simple
                     if c.how == X_THREAD:
                         self.thread_calls += 1
                 case _:
                     self.modes[i] = M_CONTROL
         self.lambda_specs = built.specs
+        self.needs_loop = M_TASK in self.modes  # else every node runs inline: no event loop needed
 
     def call_info(self, n: CallNode, runtime: Runtime, cfg: Config, nodes: tuple[AnyNode, ...]) -> _Call:
-        spec = self.built_spec(n)
-        opts = effective_options(spec.defaults, cfg.modules.get(n.module), n.options)
-        how = X_ASYNC if spec.is_async else X_INLINE if spec.inline else X_THREAD
-        if how == X_INLINE:
+        # calls of one module version with the same options and type share all but their node (a
+        # 4,000-call program has a handful of distinct ones)
+        key = (n.module, n.version, n.options, n.type)
+        base = self._shared.get(key)
+        if base is None:
+            base = self._shared[key] = self._call_template(n, runtime, cfg)
+        c = msgspec.structs.replace(base, node=n)
+        if n.fallback is not None:
+            c.simple = False
+        if c.how == X_INLINE:
             # a lambda argument calling a blocking or async module: the higher-order call goes to a thread
             for d in n.deps:
                 arg = nodes[d]
                 if isinstance(arg, LambdaNode) and any(
-                    not self.built.specs[c.module_key].inline or self.built.specs[c.module_key].is_async
-                    for c in iter_calls(arg.body)
+                    not self.built.specs[k.module_key].inline or self.built.specs[k.module_key].is_async
+                    for k in iter_calls(arg.body)
                 ):
-                    how = X_THREAD
-        price = cfg.prices.get(n.module, spec.cost.per_call)
+                    c.how = X_THREAD
+        return c
+
+    def _call_template(self, n: CallNode, runtime: Runtime, cfg: Config) -> _Call:
+        spec = self.built_spec(n)
+        opts = effective_options(spec.defaults, cfg.modules.get(n.module), n.options)
         simple = (
             opts.cache is None
             and opts.concurrency is None
             and opts.throttle is None
             and opts.on_error in (None, "propagate")
-            and n.fallback is None
         )
         return _Call(
             simple=simple,
@@ -237,10 +259,14 @@ class Plan:
             opts=opts,
             func=_converters(spec),
             check=checker(n.type),
-            how=how,
+            how=X_ASYNC if spec.is_async else X_INLINE if spec.inline else X_THREAD,
             breaker=runtime.breaker(n.module, opts),
-            price=price,
+            price=cfg.prices.get(n.module, spec.cost.per_call),
             priority=opts.priority if opts.priority is not None else DEFAULT_PRIORITY,
+            timeout=opts.timeout,
+            retries=opts.retry or 0,
+            cost_fn=spec.cost.per_call_fn,
+            needs_task=needs_task(opts),
         )
 
     def built_spec(self, n: CallNode) -> ModuleSpec:
@@ -295,7 +321,7 @@ class Run:
         dag = plan.built.dag
         n = plan.n
         self.values: list[Any] = [UNSET] * n
-        self.sched = S.Scheduler(plan.deps)
+        self.sched = S.Scheduler(plan.deps, plan.dependents)
         self.outcome: list[Outcome | None] = [None] * n
         self.start: list[float] = [math.nan] * n
         self.end: list[float] = [math.nan] * n
@@ -314,10 +340,11 @@ class Run:
         self._nursery: trio.Nursery | None = None
         self._done: trio.Event | None = None
         self._rng = random.Random(seed)
+        self._now: Callable[[], float] = time.perf_counter  # the run's clock, bound in execute()
         limit = max_concurrency or runtime.config.max_concurrency
         self.max_concurrency = limit
         self._global = PriorityLimiter(limit) if limit else None
-        self._threads = trio.CapacityLimiter(max(1, min(MAX_THREADS, limit or MAX_THREADS, plan.thread_calls or 1)))
+        self._threads: trio.CapacityLimiter | None = None  # made in execute()
         # inputs and constants are done before anything is demanded
         sched, values = self.sched, self.values
         for inp in dag.inputs:
@@ -341,8 +368,34 @@ class Run:
 
     # ------------------------------------------------------------------ driving
 
+    def execute_sync(self) -> None:
+        """Run a plan without task calls (`plan.needs_loop` false) to completion, with no event loop: every
+        node is inline, so nothing ever waits."""
+        assert not self.plan.needs_loop
+        self._now = time.perf_counter  # trio's default clock is this plus an offset; traces are relative
+        self.t0 = self._now()
+        wall0 = time.perf_counter()
+        if self.seed is not None:
+            _seed_stdlib(self.seed)
+        try:
+            for r in self.roots:
+                self._failed_by_demand(self.sched.demand(r))
+            self._drain()
+        except BaseException:
+            self.interrupted = True
+            raise
+        finally:
+            self.wall = time.perf_counter() - wall0
+
     async def execute(self) -> None:
-        self.t0 = trio.current_time()
+        import trio
+
+        self._now = trio.lowlevel.current_clock().current_time  # what trio.current_time() calls, minus two hops
+        limit = self.max_concurrency
+        self._threads = trio.CapacityLimiter(
+            max(1, min(MAX_THREADS, limit or MAX_THREADS, self.plan.thread_calls or 1))
+        )
+        self.t0 = self._now()
         wall0 = time.perf_counter()
         if self.seed is not None:
             _seed_stdlib(self.seed)
@@ -372,10 +425,15 @@ class Run:
         if (self._inflight == 0 or self.fatal) and self._done is not None:
             self._done.set()
 
-    def _drain(self) -> None:
-        """Run every ready inline node; start a task for each ready call that needs one."""
+    def _drain(self, claim: bool = False) -> int:
+        """Run every ready inline node; start a task for each ready call that needs one. With `claim`, the
+        first ready simple call is not started but returned, for the calling worker to run next (-1: none)."""
         if self.fatal:
-            return
+            return -1
+        claimed = -1
+        if claim and self._global is not None:
+            claim = False  # calls take priority-ordered slots: let each queue from its own task
+        simple = self.plan.simple
         sched = self.sched
         ready = sched.ready
         state = sched.state
@@ -395,7 +453,7 @@ class Run:
                 except Exception as exc:
                     self._fail_node(i, RunError(node=nodes[i].id, reason="operation", message=str(exc)))
                     if self.fatal:
-                        return
+                        return -1
                     continue
                 values[i] = v
                 complete(i)
@@ -404,8 +462,11 @@ class Run:
             elif m == M_INLINE:
                 self._inline_call(i)
                 if self.fatal:
-                    return
+                    return -1
             elif m == M_TASK:
+                if claim and claimed < 0 and simple[i]:
+                    claimed = i
+                    continue
                 self._inflight += 1
                 assert self._nursery is not None
                 self._nursery.start_soon(self._call_task, i)
@@ -415,7 +476,7 @@ class Run:
                 except Exception as exc:
                     self._fail_node(i, RunError(node=nodes[i].id, reason="operation", message=str(exc)))
                     if self.fatal:
-                        return
+                        return -1
                     continue
                 if done:
                     values[i] = x
@@ -438,6 +499,7 @@ class Run:
                 values[i] = make_closure(node, [values[d] for d in deps[i]], self._invoke_in_lambda)
                 complete(i)
         self._finish_check()
+        return claimed
 
     def _inline_call(self, i: int) -> None:
         c = self.plan.calls[i]
@@ -447,27 +509,27 @@ class Run:
             self._fail_node(i, self._error(c, "circuit_open", "circuit open: calls fail fast for now", 0))
             return
         args = [values[d] for d in self.plan.deps[i]]
-        t = trio.current_time()
-        self.start[i] = t
+        now = self._now
+        self.start[i] = now()
         try:
             v = c.check(c.func(*args), False)
         except ValueMismatch as exc:
-            self.end[i] = trio.current_time()
+            self.end[i] = now()
             self.attempts[i] = 1
             br.failure(self.runtime.clock())
             self._fail_node(i, self._error(c, "bad_result", self._bad_result(c, exc), 1))
             return
         except Exception as exc:
-            self.end[i] = trio.current_time()
+            self.end[i] = now()
             self.attempts[i] = 1
             br.failure(self.runtime.clock())
             self._fail_node(i, self._error(c, "exception", f"{type(exc).__name__}: {exc}", 1))
             return
-        self.end[i] = trio.current_time()
+        self.end[i] = now()
         if br.failures:
             br.success()
         self.attempts[i] = 1
-        if c.price or c.spec.cost.per_call_fn is not None:
+        if c.price or c.cost_fn is not None:
             self.costs[i] = self._cost(c, 1, v)
         values[i] = v
         self.outcome[i] = "ok"
@@ -510,6 +572,8 @@ class Run:
 
     async def _need(self, j: int) -> Any:
         """The value of node `j`, demanding it; raises NodeFailed when it failed."""
+        import trio
+
         self._failed_by_demand(self.sched.demand(j))
         while True:
             if self.sched.is_done(j):
@@ -526,29 +590,144 @@ class Run:
     # ------------------------------------------------------------------ calls with options
 
     async def _call_task(self, i: int) -> None:
+        """A worker: runs call `i`, then the first simple call that finishing it made ready, and so on, so a
+        chain of calls costs one task rather than a task per node.
+
+        Timed attempts in one worker share a cancel scope whose deadline moves from attempt to attempt
+        (entering and leaving a scope per attempt costs ~5 us). That is safe because trio expires deadlines
+        only between scheduling batches, and the worker never yields with the scope open outside an attempt:
+        it closes the scope before any other wait (backoff, slots, a fallback, the periodic checkpoint). So a
+        deadline can only fire during the attempt it was set for.
+        """
+        import trio
+
+        calls = self.plan.calls
+        fast = self._global is None
+        scope: trio.CancelScope | None = None
+        ran = 0
         try:
-            c = self.plan.calls[i]
-            if c.simple and self._global is None:  # no cache, slots, fallback, on_error: just the attempts
-                self.start[i] = trio.current_time()
-                v, err = await self._attempts(c, i, [self.values[d] for d in self.plan.deps[i]])
-                if err is None:
-                    self._succeed(i, v, "ok")
+            while True:
+                c = calls[i]
+                if c.simple and fast:  # no cache, slots, fallback, on_error: just the attempts
+                    sc, scope = scope, None  # _simple_call owns it now, and closes it if it raises
+                    scope = await self._simple_call(c, i, sc)
                 else:
-                    self.end[i] = trio.current_time()
-                    self._fail_node(i, err)
-            else:
-                await self._run_call(i)
-        finally:
+                    _close(scope)
+                    scope = None
+                    await self._run_call(i)
+                i = self._drain(True)
+                if i < 0:
+                    break
+                ran += 1
+                if not ran & 63:  # a checkpoint now and then, in case the modules never yield
+                    _close(scope)
+                    scope = None
+                    await trio.lowlevel.checkpoint()
+        except BaseException:
+            _close(scope)
             self._inflight -= 1
             if not self.fatal:
                 self._drain()
             self._finish_check()
+            raise
+        _close(scope)
+        self._inflight -= 1
+        self._finish_check()
+
+    async def _simple_call(self, c: _Call, i: int, scope: trio.CancelScope | None) -> trio.CancelScope | None:
+        """The attempts of a simple call (retry, timeout, breaker), recorded as `_attempts` and
+        `_call_task` would. Timed attempts run under the worker's `scope` (opened here when None); returns
+        it, or None once closed: after a timeout, an exception, or when its deadline may have fired (a
+        result can arrive in the batch its deadline expires: cancellation only lands at a checkpoint)."""
+        import trio
+
+        try:
+            br = c.breaker
+            timeout = c.timeout
+            args = [self.values[d] for d in self.plan.deps[i]]
+            t = self._now()
+            self.start[i] = t
+            made = 0
+            cost = 0.0
+            while True:
+                if br.state != "closed" and not br.allow(self.runtime.clock()):
+                    err = self._error(c, "circuit_open", "circuit open: calls fail fast for now", made)
+                    break
+                made += 1
+                cost += c.price
+                try:
+                    if timeout is None:
+                        v = await (c.func(*args) if c.how == X_ASYNC else self._invoke(c, args))
+                    else:
+                        deadline = t + timeout
+                        if scope is None:
+                            scope = trio.CancelScope(deadline=deadline)
+                            scope.__enter__()
+                        else:
+                            scope.deadline = deadline
+                        try:
+                            v = await (c.func(*args) if c.how == X_ASYNC else self._invoke(c, args))
+                        except BaseException as exc:
+                            sc, scope = scope, None  # what `with scope:` does on the way out
+                            if sc.__exit__(type(exc), exc, exc.__traceback__):  # True: our deadline fired
+                                raise trio.TooSlowError from None
+                            raise
+                    v = c.check(v, False)
+                except trio.TooSlowError:
+                    br.failure(self.runtime.clock())
+                    err = self._error(c, "timeout", f"timed out after {_secs(timeout or 0)}", made)
+                except ValueMismatch as exc:
+                    br.failure(self.runtime.clock())
+                    err = self._error(c, "bad_result", self._bad_result(c, exc), made)
+                except Exception as exc:
+                    br.failure(self.runtime.clock())
+                    err = self._error(c, "exception", f"{type(exc).__name__}: {exc}", made)
+                except BaseException:
+                    br.abandon()
+                    self.attempts[i] = made
+                    raise
+                else:
+                    if br.state != "closed" or br.failures:
+                        br.success()
+                    self.attempts[i] = made
+                    self.breaker_state[i] = br.state
+                    if c.cost_fn is not None:
+                        cost += self._per_call_fn(c, v)
+                    if cost:
+                        self.costs[i] = cost
+                    t = self._now()
+                    if timeout is not None and t >= deadline:
+                        _close(scope)  # its deadline may have fired with the result already in
+                        scope = None
+                    self.end[i] = t
+                    self.values[i] = v
+                    self.outcome[i] = "ok"
+                    self.sched.complete(i)
+                    if i in self._watch:
+                        self._notify(i)
+                    return scope
+                if made > c.retries or br.state == "open":
+                    break
+                _close(scope)
+                scope = None
+                await trio.sleep(backoff_delay(c.opts.delay or 0.0, made, c.opts.backoff, self._rng))
+                t = self._now()
+            self.attempts[i] = made
+            self.breaker_state[i] = br.state
+            if cost:
+                self.costs[i] = cost
+            self.end[i] = self._now()
+            self._fail_node(i, err)
+            return scope
+        except BaseException:
+            _close(scope)
+            raise
 
     async def _run_call(self, i: int) -> None:
         c = self.plan.calls[i]
         opts = c.opts
         args = [self.values[d] for d in self.plan.deps[i]]
-        self.start[i] = trio.current_time()
+        self.start[i] = self._now()
         key: str | None = None
         disk = opts.cache_backend == "disk"
         if opts.cache is not None:
@@ -588,11 +767,11 @@ class Run:
             value = wrap_value(c.node.type, err.message) if opts.on_error == "wrap" else zero_value(c.node.type)
             self._succeed(i, value, "fallback")
             return
-        self.end[i] = trio.current_time()
+        self.end[i] = self._now()
         self._fail_node(i, err)
 
     def _succeed(self, i: int, v: Any, outcome: Outcome) -> None:
-        self.end[i] = trio.current_time()
+        self.end[i] = self._now()
         self.values[i] = v
         self.outcome[i] = outcome
         self.sched.complete(i)
@@ -608,6 +787,8 @@ class Run:
             await self._global.acquire(c.priority)
         try:
             if opts.concurrency is not None:
+                import trio
+
                 lim = self.runtime.limiters.get(c.node.module)
                 if lim is None or lim.total_tokens != opts.concurrency:
                     lim = self.runtime.limiters.setdefault(c.node.module, trio.CapacityLimiter(opts.concurrency))
@@ -629,6 +810,8 @@ class Run:
 
     async def _attempts(self, c: _Call, i: int, args: list[Any]) -> tuple[Any, RunError | None]:
         """Retry with backoff around a timeout per attempt; the breaker sees every attempt."""
+        import trio
+
         opts = c.opts
         retries = opts.retry or 0
         br = c.breaker
@@ -645,7 +828,7 @@ class Run:
                 cost += c.price
                 if opts.timeout is not None:
                     # a bare CancelScope: `fail_after` is the same plus a generator, measurably slower per call
-                    with trio.CancelScope(deadline=trio.current_time() + opts.timeout) as scope:
+                    with trio.CancelScope(deadline=self._now() + opts.timeout) as scope:
                         v = await c.func(*args) if c.how == X_ASYNC else await self._invoke(c, args)
                     if scope.cancelled_caught:
                         raise trio.TooSlowError
@@ -686,6 +869,8 @@ class Run:
     async def _invoke(self, c: _Call, args: list[Any]) -> Any:
         if c.how == X_ASYNC:
             return await c.func(*args)
+        import trio
+
         if c.how == X_THREAD:
             return await trio.to_thread.run_sync(
                 functools.partial(self._in_thread, c.func, args), limiter=self._threads, abandon_on_cancel=True
@@ -703,7 +888,12 @@ class Run:
     def _invoke_in_lambda(self, node: CallNode, args: list[Any]) -> Any:
         spec = self.plan.built.specs[node.module_key]
         func = _converters(spec)
-        v = trio.from_thread.run(functools.partial(func, *args)) if spec.is_async else func(*args)
+        if spec.is_async:
+            import trio
+
+            v = trio.from_thread.run(functools.partial(func, *args))
+        else:
+            v = func(*args)
         try:
             return checker(node.type)(v, False)
         except ValueMismatch as exc:
@@ -737,6 +927,12 @@ class Run:
         except Exception as exc:
             self.warnings.append(f"{c.node.module}: its cost function failed: {type(exc).__name__}: {exc}")
             return 0.0
+
+
+def _close(scope: trio.CancelScope | None) -> None:
+    """Leave a cancel scope entered by hand (`scope.__enter__()`), if any."""
+    if scope is not None:
+        scope.__exit__(None, None, None)
 
 
 def _at(exc: ValueMismatch) -> str:

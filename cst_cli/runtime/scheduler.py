@@ -19,23 +19,29 @@ DONE = 4
 FAILED = 5
 
 
+def dependents_of(deps: Sequence[Sequence[int]]) -> list[list[int]]:
+    """For each node, the nodes that depend on it strictly."""
+    dependents: list[list[int]] = [[] for _ in range(len(deps))]
+    for i, ds in enumerate(deps):
+        for d in ds:
+            dependents[d].append(i)
+    return dependents
+
+
 class Scheduler:
     """State of one run over a graph given as each node's strict dependencies."""
 
     __slots__ = ("_dependents", "_waiters", "cause", "deps", "pending", "ready", "state")
 
-    def __init__(self, deps: Sequence[Sequence[int]]) -> None:
+    def __init__(self, deps: Sequence[Sequence[int]], dependents: Sequence[Sequence[int]] | None = None) -> None:
+        """`dependents` (from `dependents_of(deps)`, never changed here) may be shared by many runs."""
         n = len(deps)
         self.deps = deps
         self.state = bytearray(n)
         self.pending = [0] * n
         self.cause: dict[int, int] = {}  # failed node -> the node whose own failure caused it
         self.ready: deque[int] = deque()
-        dependents: list[list[int]] = [[] for _ in range(n)]
-        for i, ds in enumerate(deps):
-            for d in ds:
-                dependents[d].append(i)
-        self._dependents = dependents
+        self._dependents = dependents if dependents is not None else dependents_of(deps)
         self._waiters: dict[int, list[int]] = {}
 
     # ---------------------------------------------------------------- demand
