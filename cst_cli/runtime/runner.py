@@ -120,8 +120,9 @@ class Runtime:
         return plan
 
 
-class _Call(msgspec.Struct, kw_only=True):
-    """What the runner needs about one call node, computed once per plan."""
+class _Call(msgspec.Struct, kw_only=True, gc=False):
+    """What the runner needs about one call node, computed once per plan. Nothing it holds refers back to
+    it, so the cycle collector need not track it (`gc=False`)."""
 
     node: CallNode
     spec: ModuleSpec
