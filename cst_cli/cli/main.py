@@ -66,6 +66,13 @@ _register()
 
 def main() -> None:
     """Console-script entry point: maps Ctrl-C to exit 130 and never shows a traceback for usage errors."""
+    import gc
+
+    # Compiling and running build many small acyclic objects (AST, types, DAG): with the default threshold
+    # the cyclic collector runs hundreds of times for nothing (~10% of `cst run` on 4,000 bindings). Freeze
+    # what imports created and collect young objects less often; cycles are still collected.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:
