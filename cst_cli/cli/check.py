@@ -37,7 +37,7 @@ def check_cmd(
       cst check --strict pipeline.cst   # in CI: warnings fail too
     """
     from cst_cli.check import compile_source
-    from cst_cli.cli._common import expand_paths, load_modules, read_path, stderr_console, stdout_console, write_json
+    from cst_cli.cli._common import expand_paths, load_modules, read_path, stdout_console, write_json
     from cst_cli.diagnostics import Diagnostic, Source
     from cst_cli.render.diagnostics import render_text, summary, to_json_list
 
@@ -67,8 +67,8 @@ def check_cmd(
         out = stdout_console()
         render_text(all_diags, sources, out)
         line = summary(all_diags, len(files))
-        if failed:
-            stderr_console().print(f"[bold red]{line}[/]")
+        if failed:  # on stdout with the diagnostics it sums up, so the two never interleave out of order
+            out.print(f"[bold red]{line}[/]")
         elif all_diags or not quiet:
             out.print(f"[bold green]ok[/]: {line}" if not all_diags else f"[bold yellow]{line}[/]")
     raise typer.Exit(int(Exit.PROGRAM_ERRORS if failed else Exit.OK))

@@ -83,12 +83,12 @@ def _snippet(d: Diagnostic, source: Source, console: Console) -> None:
         return
     shown = line_text.replace("\t", _TAB)
     console.print(Text(f"{pad} |", style="blue"))
-    console.print(Text.assemble((f"{start.line} | ", "blue"), _printable(shown)))
+    console.print(Text.assemble((f"{start.line} | ", "blue"), _printable(shown)))  # same widths as the caret
     # caret under the span's first line; a span running past the line underlines to its end
     prefix = line_text[: start.column - 1]
-    col = len(prefix.replace("\t", _TAB))
+    col = len(_printable(prefix).replace("\t", _TAB))
     last = end.column - 1 if end.line == start.line else len(line_text)
-    width = max(1, len(line_text[start.column - 1 : last].replace("\t", _TAB)))
+    width = max(1, len(_printable(line_text[start.column - 1 : last]).replace("\t", _TAB)))
     caret = Text.assemble((f"{pad} | ", "blue"), " " * col, ("^" * width, _STYLE[d.severity]))
     console.print(caret)
 
