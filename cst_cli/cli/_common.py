@@ -9,7 +9,7 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import typer
 
@@ -48,6 +48,23 @@ def stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _LazyStderr:
+    """Stands in for the stderr console and creates it at the first print: a run with nothing to report
+    never imports rich (~15 ms)."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            self._console = stderr_console()
+        return getattr(self._console, name)
+
+
+def lazy_stderr_console() -> Console:
+    return cast("Console", _LazyStderr())
 
 
 def fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:

@@ -71,7 +71,7 @@ def run_cmd(
 
       cst run search.cst --examples --pin TextEmbedding=1 --seed 7
     """
-    from cst_cli.cli._common import fail, load_modules, read_path, stderr_console, stdout_is_terminal
+    from cst_cli.cli._common import fail, lazy_stderr_console, load_modules, read_path, stdout_is_terminal
     from cst_cli.runtime.config import ConfigError, load_config
 
     if str(file) == "-" and inputs_file == "-":
@@ -83,7 +83,7 @@ def run_cmd(
     pin_map = dict(cfg.pins)
     pin_map.update(_parse_pins(pins))
     raw_inputs = _read_inputs(inputs_file, input_values)
-    err = stderr_console()
+    err = lazy_stderr_console()
 
     from cst_cli.api import Pipeline
     from cst_cli.check import compile_source

@@ -176,13 +176,13 @@ def load_config(path: str | Path | None = None, *, cwd: str | Path | None = None
     Raises:
         ConfigError: the file cannot be read or is invalid (the message names the key's path).
     """
-    import yaml
-
     if path is None:
         candidate = Path(cwd or ".") / CONFIG_NAME
         if not candidate.is_file():
             return Config()
         path = candidate
+    import yaml  # only when there is a file to read: most runs have none
+
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
