@@ -68,7 +68,7 @@ def test_a_slow_server_times_out(stub: StubLLM, monkeypatch: pytest.MonkeyPatch)
     started = time.monotonic()
     with pytest.raises(llm.LLMError, match=r"timed out after 0\.2s"):
         llm.llm_complete("hi")
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 0.95  # the 0.2 s timeout fired, not the server's 1 s delay
 
 
 @pytest.mark.parametrize("mode", ["bad-body", "no-choices"])
@@ -101,7 +101,7 @@ def test_no_llm_configured_fails_at_once() -> None:
         llm.llm_complete("hi")
     with pytest.raises(llm.LLMNotConfigured):
         query.llm_query_parser("red dress")
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 2.0  # nothing is waited for (the timeout would be 30 s); room for load
 
 
 def test_openai_variables_are_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
