@@ -23,6 +23,7 @@ from cst_cli.types.model import (
     UnionT,
     UnknownT,
     is_subtype,
+    mentions,
     render,
     union,
 )
@@ -31,20 +32,7 @@ Bindings = dict[str, Type]
 
 
 def has_vars(t: Type) -> bool:
-    match t:
-        case TypeVar():
-            return True
-        case ListT(elem=e) | SeqT(elem=e) | OptionalT(inner=e):
-            return has_vars(e)
-        case MapT(key=k, value=v):
-            return has_vars(k) or has_vars(v)
-        case RecordT(fields=fs):
-            return any(has_vars(x) for _, x in fs)
-        case UnionT(members=ms):
-            return any(has_vars(x) for x in ms)
-        case FunctionT(params=ps, result=r):
-            return any(has_vars(x) for x in ps) or has_vars(r)
-    return False
+    return mentions(t, TypeVar)
 
 
 def unify(param: Type, arg: Type, env: Bindings) -> None:

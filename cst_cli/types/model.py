@@ -192,21 +192,29 @@ def is_numeric(t: Type) -> bool:
     return t in (INT, FLOAT)
 
 
-def contains_unknown(t: Type) -> bool:
+def children(t: Type) -> tuple[Type, ...]:
+    """The types directly inside `t` (element, key and value, fields, members, parameters and result)."""
     match t:
-        case UnknownT():
-            return True
         case ListT(elem=e) | SeqT(elem=e) | OptionalT(inner=e):
-            return contains_unknown(e)
+            return (e,)
         case MapT(key=k, value=v):
-            return contains_unknown(k) or contains_unknown(v)
+            return (k, v)
         case RecordT(fields=fs):
-            return any(contains_unknown(x) for _, x in fs)
+            return tuple(x for _, x in fs)
         case UnionT(members=ms):
-            return any(contains_unknown(x) for x in ms)
+            return ms
         case FunctionT(params=ps, result=r):
-            return any(contains_unknown(x) for x in ps) or contains_unknown(r)
-    return False
+            return (*ps, r)
+    return ()
+
+
+def mentions(t: Type, kind: type) -> bool:
+    """Whether `t`, or any type inside it, is a `kind` (e.g. UnknownT, TypeVar)."""
+    return isinstance(t, kind) or any(mentions(c, kind) for c in children(t))
+
+
+def contains_unknown(t: Type) -> bool:
+    return mentions(t, UnknownT)
 
 
 def render(t: Type) -> str:
