@@ -19,7 +19,7 @@ app = typer.Typer(
         "Check, graph, run, benchmark and cost typed ML/AI pipelines written in the cst language.\n\n"
         "Examples:\n\n"
         "  cst check pipeline.cst\n\n"
-        "  cst run samples/language/text-processing.cst -i text='Hello world' -i min_words=2\n\n"
+        "  cst run samples/search/hybrid-search.cst --examples\n\n"
         "  cst graph pipeline.cst --format dot | dot -Tsvg > pipeline.svg\n\n"
         "Exit codes: 0 ok, 1 program has errors, 2 usage, 3 run failed, 4 inputs missing or invalid, "
         "5 over budget, 130 interrupted. See cst(1)."
@@ -48,17 +48,16 @@ def _root(
 
 
 def _register() -> None:
-    from cst_cli.cli import check, modules, run, serve
+    """Commands in the order people meet them: check, run, see, measure, list, serve."""
+    from cst_cli.cli import bench, check, cost, graph, modules, run, serve
 
     app.command("check", no_args_is_help=True)(check.check_cmd)
-    app.command("modules")(modules.modules_cmd)
     app.command("run", no_args_is_help=True)(run.run_cmd)
-    app.command("serve")(serve.serve_cmd)
-    from cst_cli.cli import bench, cost, graph
-
     app.command("graph", no_args_is_help=True)(graph.graph_cmd)
     app.command("bench", no_args_is_help=True)(bench.bench_cmd)
     app.command("cost", no_args_is_help=True)(cost.cost_cmd)
+    app.command("modules")(modules.modules_cmd)
+    app.command("serve")(serve.serve_cmd)
 
 
 _register()
