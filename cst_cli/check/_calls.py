@@ -29,31 +29,49 @@ if TYPE_CHECKING:
     from cst_cli.check._exprs import ExprChecker
 
 
+_NO_OPTIONS = Options()
+_NO_STREAMING: tuple[tuple[str, str], ...] = ()
+
+
 def check_call(ck: ExprChecker, call: ast.Call, env: Locals) -> t.TExpr:
     found = ck.resolve_module(call.callee, call.version)
-    opts = read_options(call.options, ck.diags)
+    opts = read_options(call.options, ck.diags) if call.options else None
     if isinstance(found, ResolveError):
         ck.err(found.code, found.message, call.callee_span, found.hint)
         for a in call.args:
             _check_loose(ck, a.value, env)
-        if opts.fallback is not None:
+        if opts is not None and opts.fallback is not None:
             _fallback(ck, opts.fallback, UNKNOWN, env)
         return placeholder(call.span)
     spec = found
     placed, complete = _place(ck, spec, call, env)
-    env_vars: Bindings = {}
     typed: dict[int, t.TExpr] = {}
+    lambdas = False
     for i, arg in placed.items():
-        if not isinstance(arg.value, ast.Lambda):
-            typed[i] = ck.check(arg.value, env)
-            unify(spec.params[i].type, typed[i].type, env_vars)
-    for i, te in typed.items():
-        _accept(ck, spec, spec.params[i], te, env_vars)
-    for i, arg in sorted(placed.items()):
         if isinstance(arg.value, ast.Lambda):
-            typed[i] = _lambda(ck, spec, spec.params[i], arg.value, env_vars, env)
-    result = substitute(spec.returns, env_vars, NOTHING)
-    fallback = None if opts.fallback is None else _fallback(ck, opts.fallback, result, env)
+            lambdas = True
+        else:
+            typed[i] = ck.check(arg.value, env)
+    # unification and the argument checks depend only on the module and the argument types: memoised per file
+    key = (id(spec), tuple(typed), tuple(te.type for te in typed.values()))
+    memo = ck.call_memo.get(key)
+    if memo is None:
+        env_vars: Bindings = {}
+        for i, te in typed.items():
+            unify(spec.params[i].type, te.type, env_vars)
+        ok = all(_accepted(spec.params[i], te, env_vars) for i, te in typed.items())
+        memo = ck.call_memo[key] = (spec, env_vars, ok, substitute(spec.returns, env_vars, NOTHING))
+    _, bound, ok, result = memo
+    env_vars = dict(bound)
+    if not ok:
+        for i, te in typed.items():
+            _accept(ck, spec, spec.params[i], te, env_vars)
+    if lambdas:
+        for i, arg in sorted(placed.items()):
+            if isinstance(arg.value, ast.Lambda):
+                typed[i] = _lambda(ck, spec, spec.params[i], arg.value, env_vars, env)
+        result = substitute(spec.returns, env_vars, NOTHING)
+    fallback = None if opts is None or opts.fallback is None else _fallback(ck, opts.fallback, result, env)
     if not complete:
         return placeholder(call.span)
     args = tuple(typed[i] for i in range(len(typed)))
@@ -62,9 +80,9 @@ def check_call(ck: ExprChecker, call: ast.Call, env: Locals) -> t.TExpr:
         type=result,
         module=spec,
         args=args,
-        options=Options(**opts.values),
+        options=_NO_OPTIONS if opts is None else Options(**opts.values),
         fallback=fallback,
-        streaming=tuple(opts.streaming),
+        streaming=_NO_STREAMING if opts is None else tuple(opts.streaming),
     )
 
 
@@ -76,7 +94,12 @@ def _usage(spec: ModuleSpec, hint: str | None = None) -> str:
 def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tuple[dict[int, ast.Arg], bool]:
     """Match arguments to parameters. Returns the placed ones and whether the call is complete (every
     argument placed, every parameter without a default given, no gap before a given one)."""
-    names = [p.name for p in spec.params]
+    args = call.args
+    params = spec.params
+    k = len(args)
+    if k <= len(params) and all(a.name is None for a in args) and all(p.has_default for p in params[k:]):
+        return dict(enumerate(args)), True  # all positional, none too many, none missing: nothing to report
+    names = [p.name for p in params]
     placed: dict[int, ast.Arg] = {}
     complete = True
     position = 0
@@ -153,6 +176,11 @@ def _check_loose(ck: ExprChecker, e: ast.Expr, env: Locals) -> None:
         ck.check_lambda_body(e, [UNKNOWN] * len(e.params), env)
     else:
         ck.check(e, env)
+
+
+def _accepted(param: Param, arg: t.TExpr, env_vars: Bindings) -> bool:
+    """Whether `_accept` would report nothing."""
+    return not isinstance(param.type, FunctionT) and accepts(param.type, arg.type, env_vars)
 
 
 def _accept(ck: ExprChecker, spec: ModuleSpec, param: Param, arg: t.TExpr, env_vars: Bindings) -> None:

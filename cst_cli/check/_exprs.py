@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from cst_cli.check import typed as t
 from cst_cli.check._calls import check_call
+from cst_cli.check._generics import Bindings
 from cst_cli.check._match import check_match
 from cst_cli.check._scope import NO_LOCALS, Entry, Locals, placeholder
 from cst_cli.check._typeexpr import TypeResolver
@@ -39,6 +40,7 @@ from cst_cli.types.model import (
 LAMBDA_HINT = "a lambda can only be an argument of a higher-order module such as map or filter"
 _COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _ARITH = frozenset({"+", "-", "*", "/"})
+CallKey = tuple[int, tuple[int, ...], tuple[Type, ...]]
 
 
 class ExprChecker:
@@ -53,6 +55,8 @@ class ExprChecker:
         self.globals: dict[str, Entry] = {}
         self.declared: set[str] = set()
         self._resolved: dict[tuple[tuple[str, ...], int | None], ModuleSpec | ResolveError] = {}
+        # (id(spec), argument positions, argument types) -> (spec, variable bindings, accepted, result type)
+        self.call_memo: dict[CallKey, tuple[ModuleSpec, Bindings, bool, Type]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -73,6 +77,13 @@ class ExprChecker:
     # ------------------------------------------------------------------ expressions
 
     def check(self, e: ast.Expr, env: Locals = NO_LOCALS) -> t.TExpr:
+        # exact-type fast paths for the commonest nodes (the match below tries each case in turn)
+        if type(e) is ast.Ref:
+            return self._ref(e, e.name, env)
+        if type(e) is ast.Call:
+            return check_call(self, e, env)
+        if type(e) is ast.IntLit:
+            return t.TLit(span=e.span, type=INT, value=e.value)
         match e:
             case ast.IntLit(value=v):
                 return t.TLit(span=e.span, type=INT, value=v)

@@ -30,11 +30,30 @@ def free_names(expr: ast.Expr) -> list[str]:
     record pattern binds are inside). Only `fallback:` among the options is an expression: the others'
     bare words (`exponential`, `skip`) are not names."""
     out: dict[str, None] = {}
-    _walk(expr, frozenset(), out)
+    _walk(expr, _NO_NAMES, out)
     return list(out)
 
 
+_LEAVES = frozenset({ast.IntLit, ast.FloatLit, ast.StrLit, ast.BoolLit})
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 def _walk(e: ast.Expr, bound: frozenset[str], out: dict[str, None]) -> None:
+    # exact-type fast paths for the commonest nodes (a structural match tries each case in turn); any other
+    # node, or a subclass, goes through the match below
+    if type(e) is ast.Ref:
+        if e.name not in bound:
+            out[e.name] = None
+        return
+    if type(e) in _LEAVES:
+        return
+    if type(e) is ast.Call:
+        for a in e.args:
+            _walk(a.value, bound, out)
+        for o in e.options:
+            if o.name == "fallback" and not isinstance(o.value, ast.Duration | ast.Rate):
+                _walk(o.value, bound, out)
+        return
     match e:
         case ast.Ref(name=n):
             if n not in bound:
