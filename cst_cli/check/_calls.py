@@ -53,7 +53,7 @@ def check_call(ck: ExprChecker, call: ast.Call, env: Locals) -> t.TExpr:
         else:
             typed[i] = ck.check(arg.value, env)
     # unification and the argument checks depend only on the module and the argument types: memoised per file
-    key = (id(spec), tuple(typed), tuple(te.type for te in typed.values()))
+    key = (id(spec), tuple(typed), tuple([te.type for te in typed.values()]))
     memo = ck.call_memo.get(key)
     if memo is None:
         env_vars: Bindings = {}
@@ -62,24 +62,24 @@ def check_call(ck: ExprChecker, call: ast.Call, env: Locals) -> t.TExpr:
         ok = all(_accepted(spec.params[i], te, env_vars) for i, te in typed.items())
         memo = ck.call_memo[key] = (spec, env_vars, ok, substitute(spec.returns, env_vars, NOTHING))
     _, bound, ok, result = memo
-    env_vars = dict(bound)
-    if not ok:
-        for i, te in typed.items():
-            _accept(ck, spec, spec.params[i], te, env_vars)
-    if lambdas:
-        for i, arg in sorted(placed.items()):
-            if isinstance(arg.value, ast.Lambda):
-                typed[i] = _lambda(ck, spec, spec.params[i], arg.value, env_vars, env)
-        result = substitute(spec.returns, env_vars, NOTHING)
+    if not ok or lambdas:
+        env_vars = dict(bound)  # the lambdas may bind more: never the memo's own
+        if not ok:
+            for i, te in typed.items():
+                _accept(ck, spec, spec.params[i], te, env_vars)
+        if lambdas:
+            for i, arg in sorted(placed.items()):
+                if isinstance(arg.value, ast.Lambda):
+                    typed[i] = _lambda(ck, spec, spec.params[i], arg.value, env_vars, env)
+            result = substitute(spec.returns, env_vars, NOTHING)
     fallback = None if opts is None or opts.fallback is None else _fallback(ck, opts.fallback, result, env)
     if not complete:
         return placeholder(call.span)
-    args = tuple(typed[i] for i in range(len(typed)))
     return t.TCall(
         span=call.span,
         type=result,
         module=spec,
-        args=args,
+        args=tuple([typed[i] for i in range(len(typed))]),
         options=_NO_OPTIONS if opts is None else Options(**opts.values),
         fallback=fallback,
         streaming=_NO_STREAMING if opts is None else tuple(opts.streaming),
@@ -94,12 +94,9 @@ def _usage(spec: ModuleSpec, hint: str | None = None) -> str:
 def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tuple[dict[int, ast.Arg], bool]:
     """Match arguments to parameters. Returns the placed ones and whether the call is complete (every
     argument placed, every parameter without a default given, no gap before a given one)."""
-    args = call.args
-    params = spec.params
-    k = len(args)
-    if k <= len(params) and all(a.name is None for a in args) and all(p.has_default for p in params[k:]):
-        return dict(enumerate(args)), True  # all positional, none too many, none missing: nothing to report
-    names = [p.name for p in params]
+    if _positional_fit(call.args, spec.params):
+        return dict(enumerate(call.args)), True  # nothing to report
+    names = [p.name for p in spec.params]
     placed: dict[int, ast.Arg] = {}
     complete = True
     position = 0
@@ -168,6 +165,20 @@ def _place(ck: ExprChecker, spec: ModuleSpec, call: ast.Call, env: Locals) -> tu
         )
         complete = False
     return placed, complete
+
+
+def _positional_fit(args: tuple[ast.Arg, ...], params: tuple[Param, ...]) -> bool:
+    """Whether every argument is positional, none is one too many and every parameter left has a default."""
+    k = len(args)
+    if k > len(params):
+        return False
+    for a in args:
+        if a.name is not None:
+            return False
+    for p in params[k:]:  # noqa: SIM110 - a loop is faster than all() over a generator on this hot path
+        if not p.has_default:
+            return False
+    return True
 
 
 def _check_loose(ck: ExprChecker, e: ast.Expr, env: Locals) -> None:
