@@ -212,8 +212,13 @@ class Builder:
 
     def binding(self, s: Children) -> ast.Binding:
         name, _, value = s
+        file = self.file
+        start = self.starts[name]
         return ast.Binding(
-            span=self.sp(self.starts[name], value.span.end), name=self.name(name), name_span=self.tok(name), value=value
+            span=Span(file=file, start=start, end=value.span.end),
+            name=self.values[name],  # type: ignore[arg-type]  # a NAME's value is its text
+            name_span=Span(file=file, start=start, end=self.ends[name]),
+            value=value,
         )
 
     def binding_with(self, s: Children) -> ast.Binding:
@@ -333,7 +338,11 @@ class Builder:
         return ast.UnaryOp(span=self.sp(self.starts[minus], operand.span.end), op="-", operand=operand)
 
     def ref(self, s: Children) -> ast.Ref:
-        return ast.Ref(span=self.tok(s[0]), name=self.name(s[0]))
+        i = s[0]
+        return ast.Ref(
+            span=Span(file=self.file, start=self.starts[i], end=self.ends[i]),
+            name=self.values[i],  # type: ignore[arg-type]  # a NAME's value is its text
+        )
 
     def dotted_ref(self, s: Children) -> ast.Expr:
         path = s[0]
@@ -370,8 +379,8 @@ class Builder:
             text = str(value) if value is not None else "a number of more than 20 digits"
             self.pending_ints[i] = error("E041", f"integer literal out of range (64-bit): {text}", self.tok(i))
             value = 2 * INT_MAX if value is None else value
-        assert isinstance(value, int)
-        return ast.IntLit(span=self.tok(i), value=value)
+        span = Span(file=self.file, start=self.starts[i], end=self.ends[i])
+        return ast.IntLit(span=span, value=value)  # type: ignore[arg-type]  # an INT's value is an int here
 
     def float_lit(self, s: Children) -> ast.FloatLit:
         value = self.values[s[0]]
@@ -451,11 +460,13 @@ class Builder:
 
     def _call(self, callee: tuple[list[int], int | None], args: tuple[ast.Arg, ...], close: int) -> ast.Call:
         path, version = callee
+        file = self.file
         start = self.starts[path[0]]
+        values = self.values
         return ast.Call(
-            span=self.sp(start, self.ends[close]),
-            callee=tuple(self.name(i) for i in path),
-            callee_span=self.sp(start, self.ends[path[-1]]),
+            span=Span(file=file, start=start, end=self.ends[close]),
+            callee=tuple([values[i] for i in path]),  # type: ignore[misc]  # NAME values are their text
+            callee_span=Span(file=file, start=start, end=self.ends[path[-1]]),
             version=version,
             args=args,
         )

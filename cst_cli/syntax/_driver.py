@@ -17,9 +17,41 @@ from cst_cli.syntax._errors import Explainer
 from cst_cli.syntax._lexer import END, ERROR, Tokens, is_decl_start
 from cst_cli.syntax._table import Table
 
-_Reduce = tuple[str, int, Callable[[Builder, list[Any]], Any] | None]
+_Callback = Callable[[Builder, list[Any]], Any]
+_Reduce = tuple[str, int, _Callback | None]
+# A run of one-symbol reductions on one look-ahead: the state it ends in and the callbacks on the way.
+_UnitRun = tuple[int, tuple[_Callback, ...]]
 # Per table: its rows with reduce actions replaced by (lhs, size, callback) tuples.
 _runtime: tuple[Table, list[dict[str, int | _Reduce]]] | None = None
+# Per table: the runs of one-symbol reductions met so far, by (state below, state, look-ahead).
+_unit_runs: tuple[Table, dict[tuple[int, int, str], _UnitRun]] | None = None
+
+
+def _unit_run_memo(table: Table) -> dict[tuple[int, int, str], _UnitRun]:
+    global _unit_runs
+    if _unit_runs is None or _unit_runs[0] is not table:
+        _unit_runs = (table, {})
+    return _unit_runs[1]
+
+
+def _unit_run(states: list[dict[str, int | _Reduce]], below: int, state: int, t: str) -> _UnitRun:
+    """Follow the one-symbol reductions from `state` (above `below`) on look-ahead `t`.
+
+    They replace the top of the stack only, so the state below stays `below` all along: the run depends
+    only on (below, state, t). It stops at the first action that is not such a reduction (a shift, a
+    longer reduction, or an error), in the state where the driver then carries on.
+    """
+    callbacks: list[_Callback] = []
+    while True:
+        a = states[state].get(t)
+        if a is None or type(a) is int:
+            return state, tuple(callbacks)
+        lhs, size, fn = a  # type: ignore[misc]
+        if size != 1:
+            return state, tuple(callbacks)
+        if fn is not None:
+            callbacks.append(fn)
+        state = states[below][lhs]  # type: ignore[assignment]
 
 
 def _runtime_states(table: Table) -> list[dict[str, int | _Reduce]]:
@@ -51,6 +83,7 @@ class Driver:
     def run(self, start_symbol: str) -> Any:
         """Parse the tokens as a `program` (a list of declarations) or one `expr` (None if broken)."""
         states = _runtime_states(self.table)
+        unit_runs = _unit_run_memo(self.table)
         builder = self.builder
         types = self.tokens.types
         start = self.table.start_states[start_symbol]
@@ -64,11 +97,13 @@ class Driver:
         resumed = 0  # where parsing last resumed after an error
         last_error = -1
         while True:
-            a = states[state].get(types[i])
-            if a is None:
-                if types[i] == END and state == end_state:
+            t = types[i]
+            try:
+                a = states[state][t]
+            except KeyError:
+                if t == END and state == end_state:
                     return values[0]
-                if types[i] == END and state == start and start_symbol == "program":
+                if t == END and state == start and start_symbol == "program":
                     return []  # an empty file, or only comments
                 self._report_error(i, resumed, stack, values, start, end_state, start_symbol)
                 if start_symbol != "program":
@@ -89,17 +124,23 @@ class Driver:
                 i += 1
                 continue
             lhs, size, fn = a  # type: ignore[misc]
-            if fn is None:  # a one-symbol rule that passes its value through
-                state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
-                continue
-            if size == 1:
-                values[-1] = fn(builder, [values[-1]])
-                state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
+            if size == 1:  # one-symbol reductions: the whole run of them at once
+                key = (stack[-2], state, t)
+                run = unit_runs.get(key)
+                if run is None:
+                    run = unit_runs[key] = _unit_run(states, stack[-2], state, t)
+                state, callbacks = run
+                stack[-1] = state
+                if callbacks:
+                    value = values[-1]
+                    for callback in callbacks:
+                        value = callback(builder, [value])
+                    values[-1] = value
                 continue
             args = values[-size:]
             del values[-size:]
             del stack[-size:]
-            push_value(fn(builder, args))
+            push_value(fn(builder, args))  # type: ignore[misc]  # rules longer than one have a callback
             state = states[stack[-1]][lhs]  # type: ignore[assignment]
             push_state(state)
 

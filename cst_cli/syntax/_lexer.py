@@ -18,14 +18,19 @@ MAX_BRACKETS: Final = 100  # nested (, [, {, ${ beyond this are E042
 INT_MAX: Final = 2**63 - 1
 
 _UNITS = "ms|min|s|h|d"
-_NAME = r"[A-Za-z_](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_]))*"  # a hyphen joins two name characters only
+# A hyphen joins two name characters only.
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
 # Each match is optional trivia (whitespace, comments) and then one token; `other` matches any character
-# left, so the matches tile the text and finditer() walks it in one pass.
+# left, so the matches tile the text and finditer() walks it in one pass. The commonest tokens come first.
+# `fast_int` is an INT that nothing else can match (the maximal run of digits, not followed by what would
+# make it a rate, a duration, a float or a bad number); the slower alternatives below handle the rest.
 _TOKEN_RE = (
     r"(?:[ \t\r\n]+|\#[^\n]*)*+"
     r"(?:"
     rf"(?P<name>{_NAME})"
     r"|(?P<punct>{punct})"
+    r"|(?P<fast_int>\d+(?![\dA-Za-z_.\t /]))"
+    r"|(?P<bracket>{brackets})"
     r'|(?P<simple_string>"[^"\\$\n]*")'
     r'|(?P<escaped_string>"(?:[^"\\$\n]|\\[ntr\\"$]|\$(?!\{))*")'
     rf"|(?P<rate>\d+[ \t]*/[ \t]*\d+(?:{_UNITS})(?![A-Za-z0-9_]))"
@@ -88,8 +93,19 @@ class Spelling:
     def __init__(self, literals: dict[str, str]) -> None:
         self.keywords = {text: name for name, text in literals.items() if text.isidentifier()}
         self.punct = {text: name for name, text in literals.items() if not text.isidentifier()}
-        alternatives = "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True))
-        self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives))
+        brackets = _OPENERS | _CLOSERS
+        plain = [p for p, name in self.punct.items() if name not in brackets]
+        # Longer spellings first (`->` before `-`); the single characters as one class.
+        longer = [re.escape(p) for p in sorted(plain, key=len, reverse=True) if len(p) > 1]
+        single = "".join(_class_char(p) for p in sorted(plain) if len(p) == 1)
+        alternatives = "|".join([*longer, f"[{single}]"] if single else longer)
+        bracket_class = "".join(_class_char(p) for p, name in sorted(self.punct.items()) if name in brackets)
+        self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives).replace("{brackets}", f"[{bracket_class}]"))
+
+
+def _class_char(c: str) -> str:
+    """One character, written to stand for itself inside a regex character class."""
+    return "\\" + c if c in "\\]^-[" else c
 
 
 def tokenize(source: Source, spelling: Spelling) -> Tokens:
@@ -156,11 +172,13 @@ class _Lexer:
         """Tokenize from `pos`; return where to resume after a hand-scanned string, or -1 at the end."""
         text = self.text
         groups = self.spelling.regex.groupindex
-        g_name, g_punct, g_simple, g_eof = groups["name"], groups["punct"], groups["simple_string"], groups["eof"]
+        g_name, g_punct, g_int = groups["name"], groups["punct"], groups["fast_int"]
+        g_bracket, g_simple, g_eof = groups["bracket"], groups["simple_string"], groups["eof"]
         keywords = self.spelling.keywords
         punct = self.spelling.punct
         out = self.out
         types, starts, ends, values = out.types, out.starts, out.ends, out.values
+        add_type, add_start, add_end, add_value = types.append, starts.append, ends.append, values.append
         interp = self.interp
         lpars = self.lpars
         # One flat dispatch loop: the fast way to lex in Python.
@@ -181,9 +199,17 @@ class _Lexer:
                 interp.clear()
             if g == g_name:
                 word = m.group(g)
-                types.append(keywords.get(word, "NAME"))
-                values.append(word)
+                add_type(keywords.get(word, "NAME"))
+                add_value(word)
             elif g == g_punct:
+                word = m.group(g)
+                add_type(punct[word])
+                add_value(word)
+            elif g == g_int:
+                digits = m.group(g)
+                add_type("INT")
+                add_value(int(digits) if len(digits) <= 20 else None)
+            elif g == g_bracket:
                 word = m.group(g)
                 t = punct[word]
                 if t in _OPENERS:
@@ -192,7 +218,7 @@ class _Lexer:
                     elif interp and t == "LBRACE":
                         interp[-1][0] += 1
                     self.open_bracket(start, end)
-                elif t in _CLOSERS:
+                else:
                     if interp and t == "RBRACE":
                         if interp[-1][0] == 0:
                             interp.pop()
@@ -200,8 +226,8 @@ class _Lexer:
                             return self.string_rest(start, end, continuation=True)
                         interp[-1][0] -= 1
                     self.close_bracket()
-                types.append(t)
-                values.append(word)
+                add_type(t)
+                add_value(word)
             elif g == g_simple:
                 types.append("STRING")
                 values.append(text[start + 1 : end - 1])
@@ -248,8 +274,8 @@ class _Lexer:
                 else:
                     self.bad_token(kind, m.group(g), start, end)
                     continue
-            starts.append(start)
-            ends.append(end)
+            add_start(start)
+            add_end(end)
         return -1  # pragma: no cover - the eof alternative always matches last
 
     def bad_token(self, kind: str | None, word: str, start: int, end: int) -> None:
