@@ -84,6 +84,10 @@ class ExprChecker:
             return check_call(self, e, env)
         if type(e) is ast.IntLit:
             return t.TLit(span=e.span, type=INT, value=e.value)
+        if type(e) is ast.StrLit:
+            return t.TLit(span=e.span, type=STRING, value=e.value)
+        if type(e) is ast.Interp:
+            return self._interp(e, env)
         match e:
             case ast.IntLit(value=v):
                 return t.TLit(span=e.span, type=INT, value=v)
@@ -93,9 +97,8 @@ class ExprChecker:
                 return t.TLit(span=e.span, type=STRING, value=v)
             case ast.BoolLit(value=v):
                 return t.TLit(span=e.span, type=BOOLEAN, value=v)
-            case ast.Interp(parts=parts):
-                tparts = tuple(p if isinstance(p, str) else self.check(p, env) for p in parts)
-                return t.TInterp(span=e.span, type=STRING, parts=tparts)
+            case ast.Interp():
+                return self._interp(e, env)
             case ast.ListLit(items=items):
                 titems = tuple(self.check(x, env) for x in items)
                 return t.TListLit(span=e.span, type=ListT(elem=join_all(x.type for x in titems)), items=titems)
@@ -155,6 +158,10 @@ class ExprChecker:
             seen.add(p.name)
             inner[p.name] = (ty, "param")
         return self.check(lam.body, inner)
+
+    def _interp(self, e: ast.Interp, env: Locals) -> t.TExpr:
+        tparts = tuple([p if isinstance(p, str) else self.check(p, env) for p in e.parts])
+        return t.TInterp(span=e.span, type=STRING, parts=tparts)
 
     def _record(self, e: ast.RecordLit, fields: tuple[ast.RecordField, ...], env: Locals) -> t.TExpr:
         seen: set[str] = set()

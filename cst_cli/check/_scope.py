@@ -47,6 +47,11 @@ def _walk(e: ast.Expr, bound: frozenset[str], out: dict[str, None]) -> None:
         return
     if type(e) in _LEAVES:
         return
+    if type(e) is ast.Interp:
+        for p in e.parts:
+            if not isinstance(p, str):
+                _walk(p, bound, out)
+        return
     if type(e) is ast.Call:
         for a in e.args:
             _walk(a.value, bound, out)
