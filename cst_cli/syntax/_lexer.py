@@ -7,6 +7,8 @@ nesting limit. Keyword and punctuation spellings come from grammar.lark. Imports
 from __future__ import annotations
 
 import re
+from itertools import accumulate, compress, repeat
+from operator import sub
 from typing import Final
 
 from cst_cli.diagnostics import Diagnostic, Source, Span, error
@@ -20,31 +22,47 @@ INT_MAX: Final = 2**63 - 1
 _UNITS = "ms|min|s|h|d"
 # A hyphen joins two name characters only.
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
+_TRIVIA = r"(?:[ \t\r\n]+|\#[^\n]*)*+"
 # Each match is optional trivia (whitespace, comments) and then one token; `other` matches any character
 # left, so the matches tile the text and finditer() walks it in one pass. The commonest tokens come first.
 # `fast_int` is an INT that nothing else can match (the maximal run of digits, not followed by what would
 # make it a rate, a duration, a float or a bad number); the slower alternatives below handle the rest.
-_TOKEN_RE = (
-    r"(?:[ \t\r\n]+|\#[^\n]*)*+"
-    r"(?:"
-    rf"(?P<name>{_NAME})"
-    r"|(?P<punct>{punct})"
-    r"|(?P<fast_int>\d+(?![\dA-Za-z_.\t /]))"
-    r"|(?P<bracket>{brackets})"
-    r'|(?P<simple_string>"[^"\\$\n]*")'
-    r'|(?P<escaped_string>"(?:[^"\\$\n]|\\[ntr\\"$]|\$(?!\{))*")'
-    rf"|(?P<rate>\d+[ \t]*/[ \t]*\d+(?:{_UNITS})(?![A-Za-z0-9_]))"
-    rf"|(?P<duration>\d+(?:{_UNITS})(?![A-Za-z0-9_]))"
-    r"|(?P<float>\d+\.\d+(?:[eE][+-]?\d+)?(?![A-Za-z0-9_]))"
-    r"|(?P<badnum>\d+(?:\.\d+)?[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<int>\d+)"
-    r'|(?P<string>")'
-    rf"|(?P<annotation>@{_NAME})"
-    r"|(?P<version>@\d+)"
-    r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+)"
-    r"|(?P<eof>\Z)"
-    r"|(?P<other>.)"
-    r")"
+# `{punct}` and `{brackets}` are filled in from the grammar's spellings.
+_ALTERNATIVES: Final = (
+    ("name", _NAME),
+    ("punct", "{punct}"),
+    ("fast_int", r"\d+(?![\dA-Za-z_.\t /])"),
+    ("bracket", "{brackets}"),
+    ("simple_string", r'"[^"\\$\n]*"'),
+    ("escaped_string", r'"(?:[^"\\$\n]|\\[ntr\\"$]|\$(?!\{))*"'),
+    ("rate", rf"\d+[ \t]*/[ \t]*\d+(?:{_UNITS})(?![A-Za-z0-9_])"),
+    ("duration", rf"\d+(?:{_UNITS})(?![A-Za-z0-9_])"),
+    ("float", r"\d+\.\d+(?:[eE][+-]?\d+)?(?![A-Za-z0-9_])"),
+    ("badnum", r"\d+(?:\.\d+)?[A-Za-z_][A-Za-z0-9_]*"),
+    ("int", r"\d+"),
+    ("string", '"'),
+    ("annotation", rf"@{_NAME}"),
+    ("version", r"@\d+"),
+    ("control", r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+"),
+    ("eof", r"\Z"),
+    ("other", "."),
+)
+_TOKEN_RE = _TRIVIA + "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES) + ")"
+# The same tokens for re.split(), which tiles the text in C: a group for the trivia, then four, (names,
+# punctuation and brackets), (fast_int), (simple_string) and (the rest, in the same order). Only alternatives that
+# begin with different characters change places, so each match is the same as with _TOKEN_RE.
+_FAST_GROUPS: Final = (("name", "punct", "bracket"), ("fast_int",), ("simple_string",))
+_SPLIT_RE = (
+    f"({_TRIVIA})"
+    + "(?:"
+    + "|".join(
+        "(" + "|".join(dict(_ALTERNATIVES)[name] for name in group) + ")"
+        for group in (
+            *_FAST_GROUPS,
+            tuple(n for n, _ in _ALTERNATIVES if n != "eof" and all(n not in g for g in _FAST_GROUPS)),
+        )
+    )
+    + r"|\Z)"
 )
 _ESCAPE_RE = re.compile(r"\\(.)")
 _STRING_CHUNK = re.compile(r'[^"\\$\n]+')
@@ -54,6 +72,7 @@ _OPENERS: Final = frozenset({"LPAR", "LSQB", "LBRACE"})
 _NESTING_OPENERS: Final = frozenset({"LPAR", "LAMBDA_LPAR", "LSQB", "LBRACE", "ISTR_START"})
 _NESTING_CLOSERS: Final = frozenset({"RPAR", "RSQB", "RBRACE", "ISTR_END"})
 _CLOSERS: Final = frozenset({"RPAR", "RSQB", "RBRACE"})
+_BRACKET_STEP: Final = {**dict.fromkeys(_OPENERS, 1), **dict.fromkeys(_CLOSERS, -1)}
 # Tokens that may appear between the parentheses of a lambda's parameter list (names and types).
 _PARAM_TOKENS: Final = frozenset({"NAME", "COMMA", "COLON", "LT", "GT", "LBRACE", "RBRACE", "BAR", "PLUS"})
 
@@ -88,7 +107,7 @@ class Tokens:
 class Spelling:
     """Terminal names by spelling, read from the grammar's literal terminals."""
 
-    __slots__ = ("keywords", "punct", "regex")
+    __slots__ = ("keywords", "kinds", "punct", "regex", "split_regex")
 
     def __init__(self, literals: dict[str, str]) -> None:
         self.keywords = {text: name for name, text in literals.items() if text.isidentifier()}
@@ -100,7 +119,10 @@ class Spelling:
         single = "".join(_class_char(p) for p in sorted(plain) if len(p) == 1)
         alternatives = "|".join([*longer, f"[{single}]"] if single else longer)
         bracket_class = "".join(_class_char(p) for p, name in sorted(self.punct.items()) if name in brackets)
-        self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives).replace("{brackets}", f"[{bracket_class}]"))
+        brackets_re = f"[{bracket_class}]"
+        self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives).replace("{brackets}", brackets_re))
+        self.split_regex = re.compile(_SPLIT_RE.replace("{punct}", alternatives).replace("{brackets}", brackets_re))
+        self.kinds = {**self.keywords, **self.punct}
 
 
 def _class_char(c: str) -> str:
@@ -145,7 +167,7 @@ class _Lexer:
 
     def run(self) -> Tokens:
         """Tokenize the whole text; the loop restarts only after a string scanned by hand."""
-        pos = 0
+        pos = self.split_scan()
         while pos >= 0:
             pos = self.scan(pos)
         if self.interp:
@@ -167,6 +189,92 @@ class _Lexer:
         if self.deep:
             _limit_nesting(out, self.file)
         return out
+
+    def split_scan(self) -> int:
+        """Tokenize the text with re.split() up to its first hand-scanned string; return where to go on.
+
+        The same tokens as scan() (the split regex makes the same matches), built with list operations
+        that run in C: names, punctuation, plain INTs and plain strings need no Python code per token;
+        the rarer kinds are matched again one by one. Returns the offset of the first `"` that opens a
+        string scanned by hand (scan() goes on from there), or -1 at the end of the text.
+        """
+        text = self.text
+        spelling = self.spelling
+        parts = spelling.split_regex.split(text)
+        # parts: ("", trivia, word, fast int, simple string, rarer token) per match, then "" (the matches
+        # tile the text: the `other` alternative takes any character left, `\Z` the end)
+        words = parts[2::6]
+        ints = parts[3::6]
+        strings = parts[4::6]
+        rarer = parts[5::6]
+        n = len(words)
+        while n and words[n - 1] is None and ints[n - 1] is None and strings[n - 1] is None and rarer[n - 1] is None:
+            n -= 1  # the end of the text (the `\Z` alternative)
+        del words[n:]
+        types: list[str] = list(map(spelling.kinds.get, words, repeat("NAME")))
+        values: list[object] = list(words)
+        int_at = list(compress(range(n), ints))
+        string_at = list(compress(range(n), strings)) if strings.count(None) < len(strings) else []
+        rarer_at = list(compress(range(n), rarer)) if rarer.count(None) < len(rarer) else []
+        for k in int_at:
+            digits: str = ints[k]
+            words[k] = digits
+            types[k] = "INT"
+            values[k] = int(digits) if len(digits) <= 20 else None
+        for k in string_at:
+            word: str = strings[k]
+            words[k] = word
+            types[k] = "STRING"
+            values[k] = word[1:-1]
+        for k in rarer_at:
+            words[k] = rarer[k]
+        # Offsets: the lengths of the trivia and the tokens, summed in order.
+        pieces: list[str | None] = [None] * (2 * n)
+        pieces[0::2] = parts[1 : 6 * n : 6]
+        pieces[1::2] = words
+        offsets = list(accumulate(map(len, pieces)))  # type: ignore[arg-type]
+        starts = offsets[0::2]
+        ends = offsets[1::2]
+        cut = n
+        resume = -1
+        if rarer_at:
+            regex = spelling.regex
+            out = self.out
+            for k in rarer_at:
+                m = regex.match(text, starts[k])
+                assert m is not None
+                g: int = m.lastindex  # type: ignore[assignment]
+                kind = m.lastgroup
+                if kind == "string":
+                    cut = k
+                    break
+                self.out = one = Tokens()
+                try:
+                    self.rare_token(m, g, kind, starts[k], ends[k])
+                finally:
+                    self.out = out
+                types[k] = one.types[0]
+                values[k] = one.values[0]
+                starts[k] = one.starts[0] if one.starts else starts[k]
+                ends[k] = one.ends[0] if one.ends else ends[k]
+                out.diagnostics.extend(one.diagnostics)
+            if cut < n:
+                resume = starts[cut]
+                del types[cut:], values[cut:], starts[cut:], ends[cut:]
+        out = self.out
+        out.types, out.values, out.starts, out.ends = types, values, starts, ends
+        # Only a `(` followed by `) =>` (and before the cut) can be a lambda's: see _mark_lambdas.
+        if "FATARROW" in types:
+            self.lpars = list(compress(range(cut), map("LPAR".__eq__, types)))
+        # The bracket depth as scan() counts it (never below 0): the running sum of +1 and -1, less its
+        # lowest value so far when that is negative.
+        sums = list(accumulate(map(_BRACKET_STEP.__getitem__, filter(_BRACKET_STEP.__contains__, types))))
+        if sums:
+            lowest = list(accumulate(sums, min))
+            depths = list(map(sub, sums, map(min, lowest, repeat(0))))
+            self.deep = max(depths) > MAX_BRACKETS
+            self.depth = depths[-1]
+        return resume
 
     def scan(self, pos: int) -> int:
         """Tokenize from `pos`; return where to resume after a hand-scanned string, or -1 at the end."""
@@ -235,48 +343,59 @@ class _Lexer:
                 return -1
             else:
                 kind = m.lastgroup
-                if kind == "int":
-                    digits = m.group(g)
-                    types.append("INT")
-                    values.append(int(digits) if len(digits) <= 20 else None)
-                elif kind == "escaped_string":
-                    types.append("STRING")
-                    values.append(_ESCAPE_RE.sub(_unescape, text[start + 1 : end - 1]))
-                elif kind == "string":
+                if kind == "string":
                     return self.string_rest(start, end, continuation=False)
-                elif kind == "float":
-                    value = float(m.group(g))
-                    if value == float("inf"):
-                        message = f"float literal out of range: {_short(m.group(g))}"
-                        out.diagnostics.append(error("E041", message, self.span(start, end)))
-                    types.append("FLOAT")
-                    values.append(value)
-                elif kind == "duration":
-                    word = m.group(g)
-                    digits = word.rstrip("mindsh")
-                    types.append("DURATION")
-                    values.append((self.small_int(digits, start), word[len(digits) :]))
-                elif kind == "rate":
-                    word = m.group(g)
-                    count_text, per_text = (part.strip(" \t") for part in word.split("/"))
-                    amount_text = per_text.rstrip("mindsh")
-                    per_start = end - len(per_text)
-                    count = self.small_int(count_text, start)
-                    amount = self.small_int(amount_text, per_start)
-                    types.append("RATE")
-                    values.append((count, amount, per_text[len(amount_text) :], per_start))
-                elif kind == "annotation":
-                    types.append("ANNOTATION")
-                    values.append(m.group(g)[1:])
-                elif kind == "version":
-                    types.append("VERSION")
-                    values.append(self.small_int(m.group(g)[1:], start + 1))
-                else:
-                    self.bad_token(kind, m.group(g), start, end)
+                if not self.rare_token(m, g, kind, start, end):
                     continue
             add_start(start)
             add_end(end)
         return -1  # pragma: no cover - the eof alternative always matches last
+
+    def rare_token(self, m: re.Match[str], g: int, kind: str | None, start: int, end: int) -> bool:
+        """Emit the type and value of a token of the rarer kinds (all but `string`); an ERROR token if bad.
+
+        Returns whether the caller must still add the token's start and end (not for an ERROR token).
+        """
+        out = self.out
+        types, values = out.types, out.values
+        if kind == "int":
+            digits = m.group(g)
+            types.append("INT")
+            values.append(int(digits) if len(digits) <= 20 else None)
+        elif kind == "escaped_string":
+            types.append("STRING")
+            values.append(_ESCAPE_RE.sub(_unescape, self.text[start + 1 : end - 1]))
+        elif kind == "float":
+            value = float(m.group(g))
+            if value == float("inf"):
+                message = f"float literal out of range: {_short(m.group(g))}"
+                out.diagnostics.append(error("E041", message, self.span(start, end)))
+            types.append("FLOAT")
+            values.append(value)
+        elif kind == "duration":
+            word = m.group(g)
+            digits = word.rstrip("mindsh")
+            types.append("DURATION")
+            values.append((self.small_int(digits, start), word[len(digits) :]))
+        elif kind == "rate":
+            word = m.group(g)
+            count_text, per_text = (part.strip(" \t") for part in word.split("/"))
+            amount_text = per_text.rstrip("mindsh")
+            per_start = end - len(per_text)
+            count = self.small_int(count_text, start)
+            amount = self.small_int(amount_text, per_start)
+            types.append("RATE")
+            values.append((count, amount, per_text[len(amount_text) :], per_start))
+        elif kind == "annotation":
+            types.append("ANNOTATION")
+            values.append(m.group(g)[1:])
+        elif kind == "version":
+            types.append("VERSION")
+            values.append(self.small_int(m.group(g)[1:], start + 1))
+        else:
+            self.bad_token(kind, m.group(g), start, end)
+            return False
+        return True
 
     def bad_token(self, kind: str | None, word: str, start: int, end: int) -> None:
         if kind == "badnum":
