@@ -24,6 +24,8 @@ class Ordering(msgspec.Struct, frozen=True, kw_only=True):
 def order_nodes(deps: Sequence[Sequence[int]]) -> Ordering:
     """Order nodes 0..n-1 where `deps[i]` lists the nodes i uses (duplicates allowed)."""
     n = len(deps)
+    if _backward_only(deps):  # the order as written (what the general walk below would also give)
+        return Ordering(order=tuple(range(n)), cycles=(), cyclic=frozenset())
     users: list[list[int]] = [[] for _ in range(n)]
     pending = [0] * n
     unique: list[tuple[int, ...]] = []
@@ -57,6 +59,16 @@ def order_nodes(deps: Sequence[Sequence[int]]) -> Ordering:
             cyclic.update(scc)
             cycles.append(_cycle_through(start, unique, set(scc)))
     return Ordering(order=tuple(order), cycles=tuple(cycles), cyclic=frozenset(cyclic))
+
+
+def _backward_only(deps: Sequence[Sequence[int]]) -> bool:
+    """Whether every node uses only nodes before it: then no cycle, and taking the smallest ready node first
+    gives 0..n-1 (node k is ready once 0..k-1 are placed, and is the smallest left)."""
+    for i, ds in enumerate(deps):
+        for d in ds:
+            if d >= i:
+                return False
+    return True
 
 
 def _tarjan(nodes: list[int], deps: list[tuple[int, ...]], skip: set[int]) -> list[list[int]]:
