@@ -18,20 +18,13 @@ from cst_cli.syntax._lexer import END, ERROR, Tokens, is_decl_start
 from cst_cli.syntax._table import Table
 
 _Callback = Callable[[Builder, list[Any]], Any]
-_Reduce = tuple[str, int, _Callback | None]
 # A run of one-symbol reductions on one look-ahead: the state it ends in and the callbacks on the way.
 _UnitRun = tuple[int, tuple[_Callback, ...]]
-# Per table: its rows with reduce actions replaced by (lhs, size, callback) tuples.
+# A reduce action: (lhs, size, callback, the runs met so far by state below when size is 1). One tuple
+# per table entry, so that a run is found by the state below alone.
+_Reduce = tuple[str, int, _Callback | None, dict[int, _UnitRun]]
+# Per table: its rows with reduce actions replaced by _Reduce tuples.
 _runtime: tuple[Table, list[dict[str, int | _Reduce]]] | None = None
-# Per table: the runs of one-symbol reductions met so far, by (state below, state, look-ahead).
-_unit_runs: tuple[Table, dict[tuple[int, int, str], _UnitRun]] | None = None
-
-
-def _unit_run_memo(table: Table) -> dict[tuple[int, int, str], _UnitRun]:
-    global _unit_runs
-    if _unit_runs is None or _unit_runs[0] is not table:
-        _unit_runs = (table, {})
-    return _unit_runs[1]
 
 
 def _unit_run(states: list[dict[str, int | _Reduce]], below: int, state: int, t: str) -> _UnitRun:
@@ -46,7 +39,7 @@ def _unit_run(states: list[dict[str, int | _Reduce]], below: int, state: int, t:
         a = states[state].get(t)
         if a is None or type(a) is int:
             return state, tuple(callbacks)
-        lhs, size, fn = a  # type: ignore[misc]
+        lhs, size, fn, _ = a  # type: ignore[misc]
         if size != 1:
             return state, tuple(callbacks)
         if fn is not None:
@@ -58,14 +51,14 @@ def _runtime_states(table: Table) -> list[dict[str, int | _Reduce]]:
     global _runtime
     if _runtime is None or _runtime[0] is not table:
         callbacks = Builder.__dict__
-        rules: list[_Reduce] = []
+        rules: list[tuple[str, int, _Callback | None]] = []
         for lhs, size, name in table.rules:
             fn = callbacks.get(name)
             if fn is None and size != 1:
                 raise LookupError(f"grammar rule {name!r} has no callback in _build.py")
             rules.append((lhs, size, fn))
         rows: list[dict[str, int | _Reduce]] = [
-            {sym: (a if a >= 0 else rules[~a]) for sym, a in row.items()} for row in table.states
+            {sym: (a if a >= 0 else (*rules[~a], {})) for sym, a in row.items()} for row in table.states
         ]
         _runtime = (table, rows)
     return _runtime[1]
@@ -83,7 +76,6 @@ class Driver:
     def run(self, start_symbol: str) -> Any:
         """Parse the tokens as a `program` (a list of declarations) or one `expr` (None if broken)."""
         states = _runtime_states(self.table)
-        unit_runs = _unit_run_memo(self.table)
         builder = self.builder
         types = self.tokens.types
         start = self.table.start_states[start_symbol]
@@ -96,53 +88,62 @@ class Driver:
         i = 0
         resumed = 0  # where parsing last resumed after an error
         last_error = -1
-        while True:
-            t = types[i]
-            try:
-                a = states[state][t]
-            except KeyError:
-                if t == END and state == end_state:
-                    return values[0]
-                if t == END and state == start and start_symbol == "program":
-                    return []  # an empty file, or only comments
-                self._report_error(i, resumed, stack, values, start, end_state, start_symbol)
-                if start_symbol != "program":
-                    return None
-                # Never fail twice at the same token (that would be a loop): skip it the second time.
-                error_at = i
-                i = resumed = self._resync(i, error_at + 1 if error_at == last_error else 0)
-                last_error = error_at
-                # Resume between declarations: after those parsed so far, if any.
-                del stack[2 if len(stack) > 1 and stack[1] == end_state else 1 :]
-                del values[len(stack) - 1 :]
-                state = stack[-1]
-                continue
-            if type(a) is int:  # shift
+        a: int | _Reduce | None
+        while True:  # once, and again after each error
+            # One pass of the loop per token: its shift, after the reductions it causes.
+            first = i
+            for i in range(first, len(types)):  # `i` stays where the pass stopped
+                t = types[i]
+                while True:
+                    try:
+                        a = states[state][t]
+                    except KeyError:
+                        a = None
+                        break
+                    if type(a) is int:
+                        break
+                    lhs, size, fn, runs = a  # type: ignore[misc]
+                    if size == 1:  # one-symbol reductions: the whole run of them at once
+                        below = stack[-2]
+                        run = runs.get(below)
+                        if run is None:
+                            run = runs[below] = _unit_run(states, below, state, t)
+                        state, callbacks = run
+                        stack[-1] = state
+                        if callbacks:
+                            value = values[-1]
+                            for callback in callbacks:
+                                value = callback(builder, [value])
+                            values[-1] = value
+                        continue
+                    args = values[-size:]
+                    del values[-size:]
+                    del stack[-size:]
+                    push_value(fn(builder, args))  # type: ignore[misc]  # rules longer than one have a callback
+                    state = states[stack[-1]][lhs]  # type: ignore[assignment]
+                    push_state(state)
+                if a is None:
+                    break
                 push_state(a)
                 push_value(i)
                 state = a
-                i += 1
-                continue
-            lhs, size, fn = a  # type: ignore[misc]
-            if size == 1:  # one-symbol reductions: the whole run of them at once
-                key = (stack[-2], state, t)
-                run = unit_runs.get(key)
-                if run is None:
-                    run = unit_runs[key] = _unit_run(states, stack[-2], state, t)
-                state, callbacks = run
-                stack[-1] = state
-                if callbacks:
-                    value = values[-1]
-                    for callback in callbacks:
-                        value = callback(builder, [value])
-                    values[-1] = value
-                continue
-            args = values[-size:]
-            del values[-size:]
-            del stack[-size:]
-            push_value(fn(builder, args))  # type: ignore[misc]  # rules longer than one have a callback
-            state = states[stack[-1]][lhs]  # type: ignore[assignment]
-            push_state(state)
+            else:  # pragma: no cover - the END token is never shifted
+                raise AssertionError("the parser ran past the END token")
+            if t == END and state == end_state:
+                return values[0]
+            if t == END and state == start and start_symbol == "program":
+                return []  # an empty file, or only comments
+            self._report_error(i, resumed, stack, values, start, end_state, start_symbol)
+            if start_symbol != "program":
+                return None
+            # Never fail twice at the same token (that would be a loop): skip it the second time.
+            error_at = i
+            i = resumed = self._resync(i, error_at + 1 if error_at == last_error else 0)
+            last_error = error_at
+            # Resume between declarations: after those parsed so far, if any.
+            del stack[2 if len(stack) > 1 and stack[1] == end_state else 1 :]
+            del values[len(stack) - 1 :]
+            state = stack[-1]
 
     def _report_error(
         self,

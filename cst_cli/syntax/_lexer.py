@@ -21,8 +21,8 @@ INT_MAX: Final = 2**63 - 1
 
 _UNITS = "ms|min|s|h|d"
 # A hyphen joins two name characters only.
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
-_TRIVIA = r"(?:[ \t\r\n]+|\#[^\n]*)*+"
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*+(?:-[A-Za-z0-9_]++)*+"
+_TRIVIA = r"[ \t\r\n]*+(?:\#[^\n]*+[ \t\r\n]*+)*+"
 # Each match is optional trivia (whitespace, comments) and then one token; `other` matches any character
 # left, so the matches tile the text and finditer() walks it in one pass. The commonest tokens come first.
 # `fast_int` is an INT that nothing else can match (the maximal run of digits, not followed by what would
@@ -51,7 +51,7 @@ _TOKEN_RE = _TRIVIA + "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, patter
 # The same tokens for re.split(), which tiles the text in C: a group for the trivia, then four, (names,
 # punctuation and brackets), (fast_int), (simple_string) and (the rest, in the same order). Only alternatives that
 # begin with different characters change places, so each match is the same as with _TOKEN_RE.
-_FAST_GROUPS: Final = (("name", "punct", "bracket"), ("fast_int",), ("simple_string",))
+_FAST_GROUPS: Final = (("name", "bracket", "punct"), ("fast_int",), ("simple_string",))
 _SPLIT_RE = (
     f"({_TRIVIA})"
     + "(?:"
@@ -114,10 +114,13 @@ class Spelling:
         self.punct = {text: name for name, text in literals.items() if not text.isidentifier()}
         brackets = _OPENERS | _CLOSERS
         plain = [p for p, name in self.punct.items() if name not in brackets]
-        # Longer spellings first (`->` before `-`); the single characters as one class.
+        # Longer spellings first (`->` before `-`); the single characters as classes, those that begin no
+        # longer spelling before the longer ones.
         longer = [re.escape(p) for p in sorted(plain, key=len, reverse=True) if len(p) > 1]
-        single = "".join(_class_char(p) for p in sorted(plain) if len(p) == 1)
-        alternatives = "|".join([*longer, f"[{single}]"] if single else longer)
+        singles = sorted(p for p in plain if len(p) == 1)
+        lone = "".join(_class_char(p) for p in singles if not any(q.startswith(p) for q in plain if len(q) > 1))
+        prefixes = "".join(_class_char(p) for p in singles if any(q.startswith(p) for q in plain if len(q) > 1))
+        alternatives = "|".join([f"[{lone}]"] * bool(lone) + longer + [f"[{prefixes}]"] * bool(prefixes))
         bracket_class = "".join(_class_char(p) for p, name in sorted(self.punct.items()) if name in brackets)
         brackets_re = f"[{bracket_class}]"
         self.regex = re.compile(_TOKEN_RE.replace("{punct}", alternatives).replace("{brackets}", brackets_re))
