@@ -1,7 +1,8 @@
 """Reduction callbacks: one method per grammar rule (by alias), building frozen AST nodes with exact spans.
 
 Called by _driver.py with the rule's children: token indices (ints) for terminals, nodes or Python lists
-for nonterminals. Also nests the flat operator chains by precedence. Imports only diagnostics and ast.
+for nonterminals (the callback of a one-symbol rule gets its one child itself, not in a list). Also nests
+the flat operator chains by precedence. Imports only diagnostics and ast.
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ class Builder:
 
     # ------------------------------------------------------------ lists
 
-    def first(self, s: Children) -> list[Any]:
-        return [s[0]]
+    def first(self, c: Any) -> list[Any]:
+        return [c]
 
     def append(self, s: Children) -> list[Any]:
         items: list[Any] = s[0]
@@ -98,11 +99,11 @@ class Builder:
 
     # ------------------------------------------------------------ declarations
 
-    def program_first(self, s: Children) -> list[ast.Decl]:
-        decl = s[0]
+    def program_first(self, c: Any) -> list[ast.Decl]:
+        decl = c
         if decl.span.end - decl.span.start > MAX_DEPTH // 2:
             self.check_depth(decl)
-        return s
+        return [decl]
 
     def program_more(self, s: Children) -> list[ast.Decl]:
         decls: list[ast.Decl] = s[0]
@@ -190,8 +191,8 @@ class Builder:
             annotations=tuple(annotations),
         )
 
-    def annotation_bare(self, s: Children) -> ast.Annotation:
-        (at,) = s
+    def annotation_bare(self, c: Any) -> ast.Annotation:
+        at = c
         return ast.Annotation(span=self.tok(at), name=self.name(at), args=())
 
     def annotation_empty(self, s: Children) -> ast.Annotation:
@@ -202,8 +203,8 @@ class Builder:
         at, close = s[0], s[-1]
         return ast.Annotation(span=self.sp(self.starts[at], self.ends[close]), name=self.name(at), args=tuple(s[2]))
 
-    def ann_positional(self, s: Children) -> ast.AnnotationArg:
-        value = s[0]
+    def ann_positional(self, c: Any) -> ast.AnnotationArg:
+        value = c
         return ast.AnnotationArg(span=value.span, name=None, value=value)
 
     def ann_named(self, s: Children) -> ast.AnnotationArg:
@@ -243,34 +244,34 @@ class Builder:
             span=self.sp(self.starts[name], value.span.end), name=self.name(name), name_span=self.tok(name), value=value
         )
 
-    def option_bare(self, s: Children) -> ast.Option:
-        span = self.tok(s[0])
-        return ast.Option(span=span, name=self.name(s[0]), name_span=span, value=ast.BoolLit(span=span, value=True))
+    def option_bare(self, c: Any) -> ast.Option:
+        span = self.tok(c)
+        return ast.Option(span=span, name=self.name(c), name_span=span, value=ast.BoolLit(span=span, value=True))
 
-    def duration(self, s: Children) -> ast.Duration:
-        i = s[0]
-        value: tuple[int, str] = self.values[i]  # type: ignore[assignment]
+    def duration(self, c: Any) -> ast.Duration:
+        i = c
+        value: tuple[int, str] = self.values[i]
         return ast.Duration(span=self.tok(i), amount=value[0], unit=value[1])
 
-    def rate(self, s: Children) -> ast.Rate:
-        i = s[0]
-        value: tuple[int, int, str, int] = self.values[i]  # type: ignore[assignment]
+    def rate(self, c: Any) -> ast.Rate:
+        i = c
+        value: tuple[int, int, str, int] = self.values[i]
         count, amount, unit, per_start = value
         per = ast.Duration(span=self.sp(per_start, self.ends[i]), amount=amount, unit=unit)
         return ast.Rate(span=self.tok(i), count=count, per=per)
 
     # ------------------------------------------------------------ types
 
-    def union_type(self, s: Children) -> ast.UnionType:
-        members = s[0]
+    def union_type(self, c: Any) -> ast.UnionType:
+        members = c
         return ast.UnionType(span=self.sp(members[0].span.start, members[-1].span.end), members=tuple(members))
 
     def merge_type(self, s: Children) -> ast.MergeType:
         left, _, right = s
         return ast.MergeType(span=self.sp(left.span.start, right.span.end), left=left, right=right)
 
-    def type_name(self, s: Children) -> ast.TypeName:
-        return ast.TypeName(span=self.tok(s[0]), name=self.name(s[0]))
+    def type_name(self, c: Any) -> ast.TypeName:
+        return ast.TypeName(span=self.tok(c), name=self.name(c))
 
     def type_generic(self, s: Children) -> ast.TypeName:
         name, _, args, close = s
@@ -288,8 +289,8 @@ class Builder:
 
     # ------------------------------------------------------------ expressions
 
-    def expr_chain(self, s: Children) -> ast.Expr:
-        return self.nest(s[0])
+    def expr_chain(self, c: Any) -> ast.Expr:
+        return self.nest(c)
 
     def if_expr(self, s: Children) -> ast.If:
         kw, _, cond, _, then, _, else_ = s
@@ -303,8 +304,8 @@ class Builder:
         body = s[-1]
         return ast.Lambda(span=self.sp(self.starts[s[0]], body.span.end), params=tuple(s[1]), body=body)
 
-    def param(self, s: Children) -> ast.Param:
-        return ast.Param(span=self.tok(s[0]), name=self.name(s[0]))
+    def param(self, c: Any) -> ast.Param:
+        return ast.Param(span=self.tok(c), name=self.name(c))
 
     def param_typed(self, s: Children) -> ast.Param:
         name, _, type_ = s
@@ -313,8 +314,8 @@ class Builder:
     def chain_start(self, s: Children) -> list[Any]:
         return s
 
-    def chain_single(self, s: Children) -> list[Any]:
-        return s
+    def chain_single(self, c: Any) -> list[Any]:
+        return [c]
 
     def chain_op(self, s: Children) -> list[Any]:
         chain: list[Any] = s[0]
@@ -337,15 +338,15 @@ class Builder:
             return literal
         return ast.UnaryOp(span=self.sp(self.starts[minus], operand.span.end), op="-", operand=operand)
 
-    def ref(self, s: Children) -> ast.Ref:
-        i = s[0]
+    def ref(self, c: Any) -> ast.Ref:
+        i = c
         return ast.Ref(
             span=Span(file=self.file, start=self.starts[i], end=self.ends[i]),
-            name=self.values[i],  # type: ignore[arg-type]  # a NAME's value is its text
+            name=self.values[i],  # a NAME's value is its text
         )
 
-    def dotted_ref(self, s: Children) -> ast.Expr:
-        path = s[0]
+    def dotted_ref(self, c: Any) -> ast.Expr:
+        path = c
         head = path[0]
         node: ast.Expr = ast.Ref(span=self.tok(head), name=self.name(head))
         for i in path[1:]:
@@ -372,29 +373,29 @@ class Builder:
             field_spans=tuple(self.tok(i) for i in names),
         )
 
-    def int_lit(self, s: Children) -> ast.IntLit:
-        i = s[0]
+    def int_lit(self, c: Any) -> ast.IntLit:
+        i = c
         value = self.values[i]
-        if value is None or value > INT_MAX:  # type: ignore[operator]
+        if value is None or value > INT_MAX:
             text = str(value) if value is not None else "a number of more than 20 digits"
             self.pending_ints[i] = error("E041", f"integer literal out of range (64-bit): {text}", self.tok(i))
             value = 2 * INT_MAX if value is None else value
         span = Span(file=self.file, start=self.starts[i], end=self.ends[i])
-        return ast.IntLit(span=span, value=value)  # type: ignore[arg-type]  # an INT's value is an int here
+        return ast.IntLit(span=span, value=value)  # an INT's value is an int here
 
-    def float_lit(self, s: Children) -> ast.FloatLit:
-        value = self.values[s[0]]
+    def float_lit(self, c: Any) -> ast.FloatLit:
+        value = self.values[c]
         assert isinstance(value, float)
-        return ast.FloatLit(span=self.tok(s[0]), value=value)
+        return ast.FloatLit(span=self.tok(c), value=value)
 
-    def str_lit(self, s: Children) -> ast.StrLit:
-        return ast.StrLit(span=self.tok(s[0]), value=self.name(s[0]))
+    def str_lit(self, c: Any) -> ast.StrLit:
+        return ast.StrLit(span=self.tok(c), value=self.name(c))
 
-    def true_lit(self, s: Children) -> ast.BoolLit:
-        return ast.BoolLit(span=self.tok(s[0]), value=True)
+    def true_lit(self, c: Any) -> ast.BoolLit:
+        return ast.BoolLit(span=self.tok(c), value=True)
 
-    def false_lit(self, s: Children) -> ast.BoolLit:
-        return ast.BoolLit(span=self.tok(s[0]), value=False)
+    def false_lit(self, c: Any) -> ast.BoolLit:
+        return ast.BoolLit(span=self.tok(c), value=False)
 
     def list_empty(self, s: Children) -> ast.ListLit:
         return ast.ListLit(span=self.sp(self.starts[s[0]], self.ends[s[1]]), items=())
@@ -440,11 +441,11 @@ class Builder:
             head.append(self.values[end])
         return ast.Interp(span=self.sp(self.starts[head[0]], self.ends[end]), parts=tuple(head[1:]))
 
-    def callee_name(self, s: Children) -> tuple[list[int], int | None]:
-        return s, None
+    def callee_name(self, c: Any) -> tuple[list[int], int | None]:
+        return [c], None
 
-    def callee_path(self, s: Children) -> tuple[list[int], int | None]:
-        return s[0], None
+    def callee_path(self, c: Any) -> tuple[list[int], int | None]:
+        return c, None
 
     def callee_name_pinned(self, s: Children) -> tuple[list[int], int | None]:
         return [s[0]], self.values[s[1]]  # type: ignore[return-value]
@@ -465,14 +466,14 @@ class Builder:
         values = self.values
         return ast.Call(
             span=Span(file=file, start=start, end=self.ends[close]),
-            callee=tuple([values[i] for i in path]),  # type: ignore[misc]  # NAME values are their text
+            callee=tuple(map(values.__getitem__, path)),  # type: ignore[arg-type]  # NAME values are their text
             callee_span=Span(file=file, start=start, end=self.ends[path[-1]]),
             version=version,
             args=args,
         )
 
-    def arg_positional(self, s: Children) -> ast.Arg:
-        value = s[0]
+    def arg_positional(self, c: Any) -> ast.Arg:
+        value = c
         return ast.Arg(span=value.span, name=None, value=value)
 
     def arg_named(self, s: Children) -> ast.Arg:
@@ -483,8 +484,8 @@ class Builder:
         cases, otherwise = s[2]
         return ast.Branch(span=self.sp(self.starts[s[0]], self.ends[s[-1]]), cases=tuple(cases), otherwise=otherwise)
 
-    def branch_only(self, s: Children) -> tuple[list[ast.BranchCase], ast.Expr]:
-        return [], s[0]
+    def branch_only(self, c: Any) -> tuple[list[ast.BranchCase], ast.Expr]:
+        return [], c
 
     def branch_cases(self, s: Children) -> tuple[list[ast.BranchCase], ast.Expr]:
         return s[0], s[2]
@@ -513,8 +514,8 @@ class Builder:
         kw, type_ = s
         return ast.TypePattern(span=self.sp(self.starts[kw], type_.span.end), type=type_)
 
-    def name_pattern(self, s: Children) -> ast.WildcardPattern:
-        i = s[0]
+    def name_pattern(self, c: Any) -> ast.WildcardPattern:
+        i = c
         if self.values[i] != "_":
             self.report(
                 "E020",

@@ -17,7 +17,7 @@ from cst_cli.syntax._errors import Explainer
 from cst_cli.syntax._lexer import END, ERROR, Tokens, is_decl_start
 from cst_cli.syntax._table import Table
 
-_Callback = Callable[[Builder, list[Any]], Any]
+_Callback = Callable[[Builder, Any], Any]  # the children in a list; the child alone for one-symbol rules
 # A run of one-symbol reductions on one look-ahead: the state it ends in and the callbacks on the way.
 _UnitRun = tuple[int, tuple[_Callback, ...]]
 # A reduce action: (lhs, size, callback, the runs met so far by state below when size is 1). One tuple
@@ -77,6 +77,7 @@ class Driver:
         """Parse the tokens as a `program` (a list of declarations) or one `expr` (None if broken)."""
         states = _runtime_states(self.table)
         builder = self.builder
+        append_sep = Builder.append_sep
         types = self.tokens.types
         start = self.table.start_states[start_symbol]
         end_state = self.table.end_states[start_symbol]
@@ -113,8 +114,15 @@ class Driver:
                         if callbacks:
                             value = values[-1]
                             for callback in callbacks:
-                                value = callback(builder, [value])
+                                value = callback(builder, value)
                             values[-1] = value
+                        continue
+                    if fn is append_sep:  # `list "," item`: done here, the commonest reduction (same list)
+                        item = values.pop()
+                        del values[-1]
+                        values[-1].append(item)
+                        del stack[-2:]
+                        state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
                         continue
                     args = values[-size:]
                     del values[-size:]
