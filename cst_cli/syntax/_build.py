@@ -457,7 +457,16 @@ class Builder:
         return self._call(s[0], (), s[-1])
 
     def call(self, s: Children) -> ast.Call:
-        return self._call(s[0], tuple(s[2]), s[-1])
+        (path, version), args, close = s[0], s[2], s[-1]  # _call(), inlined: the commonest call
+        file = self.file
+        start = self.starts[path[0]]
+        return ast.Call(
+            span=Span(file=file, start=start, end=self.ends[close]),
+            callee=tuple(map(self.values.__getitem__, path)),  # type: ignore[arg-type]  # NAME values are their text
+            callee_span=Span(file=file, start=start, end=self.ends[path[-1]]),
+            version=version,
+            args=tuple(args),
+        )
 
     def _call(self, callee: tuple[list[int], int | None], args: tuple[ast.Arg, ...], close: int) -> ast.Call:
         path, version = callee

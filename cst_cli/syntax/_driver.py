@@ -78,6 +78,7 @@ class Driver:
         states = _runtime_states(self.table)
         builder = self.builder
         append_sep = Builder.append_sep
+        pair_sep = Builder.pair_sep
         types = self.tokens.types
         start = self.table.start_states[start_symbol]
         end_state = self.table.end_states[start_symbol]
@@ -121,6 +122,13 @@ class Driver:
                         item = values.pop()
                         del values[-1]
                         values[-1].append(item)
+                        del stack[-2:]
+                        state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
+                        continue
+                    if fn is pair_sep:  # `item "," item`: a new list of the two
+                        item = values.pop()
+                        del values[-1]
+                        values[-1] = [values[-1], item]
                         del stack[-2:]
                         state = stack[-1] = states[stack[-2]][lhs]  # type: ignore[assignment]
                         continue
