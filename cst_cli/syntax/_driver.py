@@ -107,10 +107,10 @@ class Driver:
                     lhs, size, fn, runs = a  # type: ignore[misc]
                     if size == 1:  # one-symbol reductions: the whole run of them at once
                         below = stack[-2]
-                        run = runs.get(below)
-                        if run is None:
-                            run = runs[below] = _unit_run(states, below, state, t)
-                        state, callbacks = run
+                        try:
+                            state, callbacks = runs[below]
+                        except KeyError:
+                            state, callbacks = runs[below] = _unit_run(states, below, state, t)
                         stack[-1] = state
                         if callbacks:
                             value = values[-1]
