@@ -200,9 +200,16 @@ class _Lexer:
         that run in C: names, punctuation, plain INTs and plain strings need no Python code per token;
         the rarer kinds are matched again one by one. Returns the offset of the first `"` that opens a
         string scanned by hand (scan() goes on from there), or -1 at the end of the text.
+
+        Only the lines before the first `${` are split: an interpolation is scanned by hand, and no token
+        runs over a line break, so those lines make the same tokens alone as in the whole text.
         """
         text = self.text
         spelling = self.spelling
+        interpolation = text.find("${")
+        limit = len(text) if interpolation < 0 else text.rfind("\n", 0, interpolation) + 1
+        if limit < len(text):
+            text = text[:limit]
         parts = spelling.split_regex.split(text)
         # parts: ("", trivia, word, fast int, simple string, rarer token) per match, then "" (the matches
         # tile the text: the `other` alternative takes any character left, `\Z` the end)
@@ -239,7 +246,7 @@ class _Lexer:
         starts = offsets[0::2]
         ends = offsets[1::2]
         cut = n
-        resume = -1
+        resume = -1 if limit == len(self.text) else limit
         if rarer_at:
             regex = spelling.regex
             out = self.out
@@ -266,8 +273,9 @@ class _Lexer:
                 del types[cut:], values[cut:], starts[cut:], ends[cut:]
         out = self.out
         out.types, out.values, out.starts, out.ends = types, values, starts, ends
-        # Only a `(` followed by `) =>` (and before the cut) can be a lambda's: see _mark_lambdas.
-        if "FATARROW" in types:
+        # Only a `(` followed by `) =>` can be a lambda's (see _mark_lambdas): when scan() goes on, the
+        # `=>` may come in its part.
+        if resume >= 0 or "FATARROW" in types:
             self.lpars = list(compress(range(cut), map("LPAR".__eq__, types)))
         # The bracket depth as scan() counts it (never below 0): the running sum of +1 and -1, less its
         # lowest value so far when that is negative.
