@@ -77,6 +77,11 @@ class _RunLoop:
         self.recovered: dict[int, str] = {}
         self.breaker_state: dict[int, str] = {}
         self.errors: dict[int, RunError] = {}
+        # nodes demanded only to compute a fallback, and failures that reached no other node: the call that
+        # needed the fallback decides (its on_error may recover), so they neither end the run nor count as
+        # errors of the run by themselves
+        self.soft: set[int] = set()
+        self.absorbed: set[int] = set()
         self.warnings: list[str] = []
         self.fatal = False
         self.interrupted = False
@@ -198,6 +203,8 @@ class _RunLoop:
                     if i in self._watch:
                         self._notify(i)
                 else:
+                    if self.soft and i in self.soft:
+                        self._mark_soft(x)
                     self._failed_by_demand(sched.wait_on(i, x))
             elif m == M_CONST:
                 node = nodes[i]
@@ -260,6 +267,9 @@ class _RunLoop:
         for j in failed:
             if j in self._watch:
                 self._notify(j)
+        if self.soft and all(j in self.soft for j in failed):
+            self.absorbed.add(i)  # only a fallback needed it: its call decides
+            return
         if not self.keep_going and err.reason not in ("missing_input", "cancelled"):
             self.fatal = True
             if self._done is not None:
@@ -273,6 +283,30 @@ class _RunLoop:
         for j in failed:
             if j in self._watch:
                 self._notify(j)
+        if cause in self.absorbed and not all(j in self.soft for j in failed):
+            self.unabsorb(cause)  # a failure only a fallback had needed is now needed by more
+
+    def unabsorb(self, cause: int) -> None:
+        """A failure that only a fallback had needed fails more than that call: it is an error of the run
+        (and, without keep_going, ends it)."""
+        if cause not in self.absorbed:
+            return
+        self.absorbed.discard(cause)
+        if not self.keep_going:
+            self.fatal = True
+            if self._done is not None:
+                self._done.set()
+
+    def _mark_soft(self, j: int) -> None:
+        """Mark `j` and what it would demand (nodes not demanded yet) as needed only by a fallback."""
+        state, deps, soft = self.sched.state, self.plan.deps, self.soft
+        stack = [j]
+        while stack:
+            k = stack.pop()
+            if state[k] != S.IDLE or k in soft:
+                continue
+            soft.add(k)
+            stack.extend(deps[k])
 
     def _mark_skipped(self, nodes: list[int], cause: int) -> None:
         for j in nodes:
@@ -284,9 +318,11 @@ class _RunLoop:
             ev.set()
 
     async def _need(self, j: int) -> Any:
-        """The value of node `j`, demanding it; raises NodeFailed when it failed."""
+        """The value of node `j` (a fallback), demanding it; raises NodeFailed when it failed. What only the
+        fallback demands is `soft`: its failure is the calling node's to handle."""
         import trio
 
+        self._mark_soft(j)
         self._failed_by_demand(self.sched.demand(j))
         while True:
             if self.sched.is_done(j):

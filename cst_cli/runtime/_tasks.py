@@ -243,10 +243,12 @@ class Run(_RunLoop):
                     self.runtime.memory_cache.put(key, v, opts.cache)
             self._succeed(i, v, "ok")
             return
+        fallback_cause = -1
         if c.node.fallback is not None:
             try:
                 fv = await self._need(c.node.fallback)
             except NodeFailed as nf:
+                fallback_cause = nf.cause
                 cause = self.errors.get(nf.cause)
                 err = msgspec.structs.replace(
                     err, message=f"{err.message}; its fallback failed: {cause.message if cause else 'failed'}"
@@ -265,6 +267,8 @@ class Run(_RunLoop):
             self._succeed(i, value, "fallback")
             return
         self.end[i] = self._now()
+        if fallback_cause >= 0 and i not in self.soft:  # (a fallback's own fallback stays its caller's)
+            self.unabsorb(fallback_cause)
         self._fail_node(i, err)
 
     def _succeed(self, i: int, v: Any, outcome: Outcome) -> None:

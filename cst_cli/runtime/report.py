@@ -26,12 +26,13 @@ def locate(err: RunError, run: Run, source: Source | None) -> RunError:
 
 
 def run_errors(run: Run, source: Source | None) -> list[RunError]:
-    """Failures of the run itself (not inputs, not recovered ones), in node order."""
+    """Failures of the run itself (not inputs, not recovered ones, not a failed fallback its call recovered
+    from), in node order."""
     nodes = run.plan.built.dag.nodes
     out: list[RunError] = []
     for i in sorted(run.errors):
         err = run.errors[i]
-        if isinstance(nodes[i], InputNode) or i in run.recovered:
+        if isinstance(nodes[i], InputNode) or i in run.recovered or i in run.absorbed:
             continue
         out.append(locate(err, run, source))
     return out

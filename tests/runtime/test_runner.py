@@ -139,6 +139,42 @@ def test_fallback_is_used_only_when_attempts_fail_and_is_lazy() -> None:
     assert node(r, "a").error == "RuntimeError: boom"
 
 
+def test_on_error_recovers_from_a_failed_fallback_without_ending_the_run() -> None:
+    # on_error applies after the fallback is used up (cst-language(7)): the fallback's own failure is the
+    # call's to handle, so it neither ends the run nor cancels the other calls
+    opts = Options(on_error="skip")
+    p = pipe(("a", call(m.boom, X, options=opts, fallback=call(m.boom, lit(2)))), ("c", call(m.slow, X)))
+    r = run_virtual(p)
+    assert r.status == "ok" and r.errors == []
+    assert r.outputs == {"a": 0, "c": 10}
+    assert m.CALLS["boom"] == 2 and node(r, "a").recovered_by == "skip"
+    # without on_error the call fails, and says why its fallback did not help
+    p = pipe(("a", call(m.boom, X, fallback=call(m.boom, lit(2)))), ("c", call(m.slow, X)))
+    r = run_virtual(p)
+    assert r.status == "failed" and r.trace.totals.wall < 1.0
+    assert "its fallback failed" in next(e for e in r.errors if e.node == "a").message
+
+
+def test_a_failed_fallback_that_an_output_also_needs_fails_the_run() -> None:
+    shared = call(m.boom, lit(2))
+    opts = Options(on_error="skip")
+    p = pipe(("b", shared), ("a", call(m.boom, X, options=opts, fallback=ref("b", INT))), outputs=["a", "b"])
+    r = run_virtual(p)
+    assert r.status == "failed" and [e.node for e in r.errors] == ["b"]
+    # needed by an untaken arm only: still recovered
+    cond = TBinOp(span=SPAN, type=BOOLEAN, op=">", kind="compare", left=X, right=lit(0))
+    arm = TIf(span=SPAN, type=INT, cond=cond, then=lit(7), else_=ref("b", INT))
+    p = pipe(
+        ("b", shared), ("a", call(m.boom, X, options=opts, fallback=ref("b", INT))), ("y", arm), outputs=["a", "y"]
+    )
+    r = run_virtual(p)
+    assert r.status == "ok" and r.outputs == {"a": 0, "y": 7}
+    # ... but an arm taken after the fallback failed needs it: that fails the run
+    r = run_virtual(p, {"x": -1})
+    assert r.status == "failed" and [e.node for e in r.errors] == ["b"]
+    assert r.not_computed["y"] == "'b' failed"
+
+
 @pytest.mark.parametrize(
     ("mode", "t", "expected"),
     [("skip", INT, 0), ("log", INT, 0), ("wrap", INT, 0), ("wrap", STRING, "error: RuntimeError: boom")],
