@@ -230,7 +230,11 @@ class Run(_RunLoop):
         if opts.cache is not None:
             key = cache_key(c.node.module, c.node.version, args)
             if key is not None:
-                hit, v = self.runtime.disk_cache.get(key, c.node.type) if disk else self.runtime.memory_cache.get(key)
+                hit, v = (
+                    self.runtime.disk_cache.get(key, c.node.type, opts.cache)
+                    if disk
+                    else self.runtime.memory_cache.get(key, opts.cache)
+                )
                 if hit:
                     self._succeed(i, v, "cached")
                     return

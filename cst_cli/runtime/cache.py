@@ -35,27 +35,34 @@ def cache_key(module: str, version: tuple[int, int], args: Sequence[Any]) -> str
 
 
 class MemoryCache:
-    """key -> (expiry by the runtime clock, value)."""
+    """key -> (expiry by the runtime clock, when stored, value)."""
 
     def __init__(self, clock: Callable[[], float], max_entries: int = 10_000) -> None:
         self._clock = clock
         self._max = max_entries
-        self._data: dict[str, tuple[float, Any]] = {}
+        self._data: dict[str, tuple[float, float, Any]] = {}
 
-    def get(self, key: str) -> tuple[bool, Any]:
+    def get(self, key: str, max_age: float | None = None) -> tuple[bool, Any]:
+        """A hit is an entry not expired and, with `max_age` (the asking call's `cache:` duration), stored
+        less than that long ago: a call never reuses a result older than its own duration, even one that
+        a call with a longer duration stored."""
         found = self._data.get(key)
         if found is None:
             return False, None
-        expires, value = found
-        if self._clock() >= expires:
+        expires, stored, value = found
+        now = self._clock()
+        if now >= expires:
             del self._data[key]
+            return False, None
+        if max_age is not None and now - stored >= max_age:
             return False, None
         return True, value
 
     def put(self, key: str, value: Any, ttl: float) -> None:
         if len(self._data) >= self._max:  # drop the oldest insertion
             self._data.pop(next(iter(self._data)))
-        self._data[key] = (self._clock() + ttl, value)
+        now = self._clock()
+        self._data[key] = (now + ttl, now, value)
 
     def clear(self) -> None:
         self._data.clear()
@@ -69,6 +76,7 @@ class _Entry(msgspec.Struct, frozen=True, kw_only=True):
     module: str
     expires: float  # wall-clock seconds since the epoch
     value: msgspec.Raw
+    stored: float | None = None  # when written (wall clock); absent in entries of older versions
 
 
 class DiskCache:
@@ -81,12 +89,16 @@ class DiskCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str, type_: Type) -> tuple[bool, Any]:
+    def get(self, key: str, type_: Type, max_age: float | None = None) -> tuple[bool, Any]:
+        """As `MemoryCache.get`: not expired and, with `max_age`, stored less than that long ago."""
         path = self._path(key)
         try:
             data = path.read_bytes()
             entry = msgspec.json.decode(data, type=_Entry)
-            if entry.format != _FORMAT or self._now() >= entry.expires:
+            now = self._now()
+            if entry.format != _FORMAT or now >= entry.expires:
+                return False, None
+            if max_age is not None and entry.stored is not None and now - entry.stored >= max_age:
                 return False, None
             return True, check_value(msgspec.json.decode(entry.value), type_, from_json=True)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueMismatch, ValueError, TypeError):
@@ -97,8 +109,9 @@ class DiskCache:
         path = self._path(key)
         try:
             raw = msgspec.json.encode(to_json(value, type_))
+            now = self._now()
             blob = msgspec.json.encode(
-                _Entry(format=_FORMAT, module=module, expires=self._now() + ttl, value=msgspec.Raw(raw))
+                _Entry(format=_FORMAT, module=module, expires=now + ttl, value=msgspec.Raw(raw), stored=now)
             )
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")

@@ -71,3 +71,17 @@ def test_unwritable_cache_dir_only_loses_the_entry(tmp_path: Path) -> None:
     c = DiskCache(blocker)
     c.put("aa" * 32, "m", 1, INT, ttl=10)  # no exception
     assert c.get("aa" * 32, INT) == (False, None)
+
+
+def test_a_call_never_reuses_a_result_older_than_its_own_duration(tmp_path: Path) -> None:
+    now = [0.0]
+    mem = MemoryCache(lambda: now[0])
+    disk = DiskCache(tmp_path, wall_clock=lambda: now[0] + 1000.0)
+    mem.put("k", 1, ttl=3600)
+    disk.put("ab" * 32, "mod", 1, INT, ttl=3600)
+    now[0] = 60.0
+    assert mem.get("k", max_age=1.0) == (False, None)  # stored 60 s ago by a `cache: 1h` call
+    assert disk.get("ab" * 32, INT, max_age=1.0) == (False, None)
+    assert mem.get("k", max_age=120.0) == (True, 1)
+    assert disk.get("ab" * 32, INT, max_age=120.0) == (True, 1)
+    assert mem.get("k") == (True, 1) and disk.get("ab" * 32, INT) == (True, 1)

@@ -392,6 +392,23 @@ def test_memory_cache_reuses_results_until_the_ttl() -> None:
     assert m.CALLS["slow"] == 3
 
 
+def test_a_shorter_cache_duration_does_not_reuse_an_older_result() -> None:
+    long = pipe(("a", call(m.slow, X, options=Options(cache=3600.0))))
+    short = pipe(("a", call(m.slow, X, options=Options(cache=10.0))))
+
+    async def main() -> list[RunResult]:
+        rt = Runtime(clock=trio.current_time)
+        out = [await long.run_async({"x": 1}, runtime=rt)]
+        await trio.sleep(60)
+        out.append(await short.run_async({"x": 1}, runtime=rt))  # 61 s old: too old for `cache: 10s`
+        out.append(await long.run_async({"x": 1}, runtime=rt))
+        return out
+
+    rs = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
+    assert [node(r, "a").outcome for r in rs] == ["ok", "ok", "cached"]
+    assert m.CALLS["slow"] == 2
+
+
 def test_disk_cache_persists_across_runtimes(tmp_path: Any) -> None:
     p = pipe(("a", call(m.slow, X, options=Options(cache=60.0, cache_backend="disk"))))
     r1 = run_virtual(p, runtime=Runtime(cache_dir=str(tmp_path)))
