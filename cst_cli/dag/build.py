@@ -72,6 +72,9 @@ class BuiltDag:
     spans: dict[str, Span]
     specs: dict[str, ModuleSpec]
     file: str
+    # calls outside any conditional that neither the call nor the module's defaults make lazy or eager:
+    # cst.yaml's defaults for the module decide (the runner's plan adds those it makes eager to `dag.eager`)
+    open_lazy: tuple[int, ...] = ()
 
     @functools.cached_property
     def hash(self) -> str:  # computed on first use: `cst run` without a trace never needs it
@@ -164,6 +167,7 @@ class _Builder:
         self.program = program
         self.specs: dict[str, ModuleSpec] = {}
         self.eager: list[int] = []
+        self.open_lazy: list[int] = []
         self.gated = 0
         self.owner = ""
         self.subgraphs: list[_Graph] = []
@@ -184,7 +188,7 @@ class _Builder:
         dag = Dag(nodes=tuple(g.nodes), inputs=tuple(inputs), outputs=outputs, eager=tuple(self.eager))
         spans: dict[str, Span] = {}
         self._collect_spans(g, spans)
-        return BuiltDag(dag=dag, spans=spans, specs=self.specs, file=self.program.file)
+        return BuiltDag(dag=dag, spans=spans, specs=self.specs, file=self.program.file, open_lazy=tuple(self.open_lazy))
 
     def _collect_spans(self, g: _Graph, out: dict[str, Span]) -> None:
         for n, s in zip(g.nodes, g.spans, strict=True):
@@ -368,8 +372,12 @@ class _Builder:
             ),
             e.span,
         )
-        if g.parent is None and self.gated == 0 and e.options.lazy is False:
-            self.eager.append(idx)
+        if g.parent is None and self.gated == 0:
+            lazy = e.options.lazy if e.options.lazy is not None else spec.defaults.lazy
+            if lazy is False:
+                self.eager.append(idx)
+            elif lazy is None:
+                self.open_lazy.append(idx)
         return idx
 
 

@@ -184,7 +184,8 @@ class DagOutput(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 class Dag(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A whole pipeline: nodes in topological order (every dependency before its user).
 
-    `eager`: calls with `lazy: false` outside any conditional; they run even when no output needs them.
+    `eager`: calls with `lazy: false` (said by the call, else by the module's defaults) outside any
+    conditional; they run even when no output needs them.
     """
 
     nodes: tuple[AnyNode, ...]

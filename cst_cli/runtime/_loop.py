@@ -116,7 +116,7 @@ class _RunLoop:
         wanted = set(outputs) if outputs is not None else None
         self.roots = [o.node for o in dag.outputs if wanted is None or o.name in wanted]
         if outputs is None:
-            self.roots.extend(dag.eager)
+            self.roots.extend(plan.eager)
 
     # ------------------------------------------------------------------ driving
 

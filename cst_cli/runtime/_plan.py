@@ -199,6 +199,11 @@ class Plan:
                         self.thread_calls += 1
                 case _:
                     self.modes[i] = M_CONTROL
+        # calls that run even when no output needs them: `lazy: false` from the call or the module's defaults
+        # (the DAG knows those), or from cst.yaml's defaults for the module
+        self.eager: tuple[int, ...] = built.dag.eager + tuple(
+            i for i in built.open_lazy if self.calls[i].opts.lazy is False
+        )
         self.lambda_specs = built.specs
         self.needs_loop = M_TASK in self.modes  # else every node runs inline: no event loop needed
 

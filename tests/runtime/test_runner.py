@@ -317,6 +317,27 @@ def test_only_what_outputs_need_runs_but_lazy_false_calls_do() -> None:
     assert m.CALLS["double"] == 1
 
 
+def test_lazy_false_from_module_defaults_or_cst_yaml_makes_a_call_eager(tmp_path: Any) -> None:
+    from cst_cli.modules.api import module
+    from cst_cli.runtime.config import load_config
+
+    @module(defaults=Options(lazy=False))
+    async def eager_by_default(x: int) -> int:
+        m.CALLS["eager_by_default"] += 1
+        return x
+
+    p = pipe(("a", call(m.inc, X)), ("b", call(eager_by_default, X)), outputs=["a"])
+    run_virtual(p)
+    assert m.CALLS["eager_by_default"] == 1  # the module's default applies: the call gives none
+    p = pipe(("a", call(m.inc, X)), ("b", call(eager_by_default, X, options=Options(lazy=True))), outputs=["a"])
+    run_virtual(p)
+    assert m.CALLS["eager_by_default"] == 1  # the call overrides it
+    (tmp_path / "cst.yaml").write_text("modules:\n  double: {lazy: false}\n")
+    rt = Runtime(load_config(tmp_path / "cst.yaml"), clock=trio.current_time)
+    run_virtual(pipe(("a", call(m.inc, X)), ("b", call(m.double, X)), outputs=["a"]), runtime=rt)
+    assert m.CALLS["double"] == 1
+
+
 def test_and_or_short_circuit() -> None:
     false = TBinOp(span=SPAN, type=BOOLEAN, op="<", kind="compare", left=X, right=lit(0))
     boom_is_pos = TBinOp(span=SPAN, type=BOOLEAN, op=">", kind="compare", left=call(m.boom, X), right=lit(0))
