@@ -38,16 +38,28 @@ class Format(enum.StrEnum):
     json = "json"
 
 
+def no_color() -> bool:
+    """NO_COLOR is set (and not empty, as no-color.org says): plain text, not even bold or dim.
+
+    rich alone drops only the colours under NO_COLOR and still writes bold, dim and italic on a terminal;
+    a console without a colour system writes no escape codes at all."""
+    return os.environ.get("NO_COLOR", "") != ""
+
+
+def _style_options() -> dict[str, Any]:
+    return {"color_system": None} if no_color() else {}
+
+
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, **_style_options())
 
 
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, **_style_options())
 
 
 class _LazyStderr:
@@ -218,4 +230,4 @@ def report_console() -> Console:
     from rich.console import Console
 
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
-    return Console(highlight=False, width=width)
+    return Console(highlight=False, width=width, **_style_options())

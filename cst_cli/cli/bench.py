@@ -64,7 +64,7 @@ def bench_cmd(
 
       cst bench pipeline.cst -i text=hello --format json | jq .p95_ms
     """
-    from cst_cli.cli._common import compile_or_exit, read_input_sets, stderr_console, write_json
+    from cst_cli.cli._common import compile_or_exit, no_color, read_input_sets, stderr_console, write_json
 
     pipeline, cfg = compile_or_exit(file, config)
     other = compile_or_exit(compare, config)[0] if compare is not None else None
@@ -82,7 +82,7 @@ def bench_cmd(
     runnables: list[Any] = pipelines if other is None else [_OwnInputs(p) for p in pipelines]
     err = stderr_console()
     try:
-        if err.is_terminal:
+        if err.is_terminal and not no_color():  # a live bar is escape codes (cursor moves) all the same
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             columns = (TextColumn("bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

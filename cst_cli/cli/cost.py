@@ -78,6 +78,8 @@ def cost_cmd(
     """
     from cst_cli.cli._common import compile_or_exit, fail, write_json
 
+    if budget is not None and budget != budget:  # NaN: no cost is ever over it, the gate would never fail
+        fail("--budget must be a number of USD >= 0, got nan")
     measuring = inputs_file is not None or bool(input_values) or examples or runs is not None
     if trace is not None and measuring:
         fail("--trace measures a recorded run: give it without --inputs, -i, --examples or --runs")

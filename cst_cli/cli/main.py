@@ -77,3 +77,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(int(Exit.INTERRUPTED))
+    except BaseExceptionGroup as group:
+        # Ctrl-C inside a trio nursery (cst bench's workers, say) arrives wrapped in a group: still 130 and one
+        # line, never a traceback.
+        if group.subgroup(KeyboardInterrupt) is None:
+            raise
+        sys.stderr.write("interrupted\n")
+        sys.exit(int(Exit.INTERRUPTED))

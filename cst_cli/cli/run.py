@@ -81,7 +81,8 @@ def run_cmd(
     except ConfigError as exc:
         fail(str(exc))
     pin_map = dict(cfg.pins)
-    pin_map.update(_parse_pins(pins))
+    cli_pins = _parse_pins(pins)
+    pin_map.update(cli_pins)
     raw_inputs = _read_inputs(inputs_file, input_values)
     err = lazy_stderr_console()
 
@@ -89,6 +90,11 @@ def run_cmd(
     from cst_cli.check import compile_source
 
     base = load_modules(warn=True)
+    if cli_pins:  # a misspelt --pin would otherwise change nothing, silently
+        known = {n for s in base.all() for n in (s.qualified_name, s.name)}
+        for mod in cli_pins:
+            if mod not in known:
+                fail(f"--pin {mod}={cli_pins[mod]}: no module named {mod} is installed (see cst modules)")
     registry = base.with_pins(pin_map) if pin_map else base
     name = "<stdin>" if str(file) == "-" else str(file)
     if str(file) != "-" and not file.is_file():

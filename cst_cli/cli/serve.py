@@ -85,7 +85,7 @@ def serve_cmd(
         fail(f"--max-body must be a positive size such as 1048576, 512KiB or 1MiB, got {max_body!r}")
     if not max_exec_time > 0:
         fail(f"--max-exec-time must be > 0 seconds, got {max_exec_time:g}")
-    if drain_timeout < 0:
+    if not drain_timeout >= 0:
         fail(f"--drain-timeout must be >= 0 seconds, got {drain_timeout:g}")
     if pipelines is not None and not pipelines.is_dir():
         fail(f"--pipelines: not a directory: {pipelines}")

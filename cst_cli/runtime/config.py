@@ -187,11 +187,14 @@ def load_config(path: str | Path | None = None, *, cwd: str | Path | None = None
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read: {exc}") from None
+        raise ConfigError(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # one line, as load_prices says it (PyYAML's own text spans several)
+        problem = getattr(exc, "problem", None) or "invalid syntax"
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ConfigError(f"{file}: not valid YAML: {problem}{where}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -1,0 +1,138 @@
+"""The conventions every command follows (cst(1)): exit codes, one-line errors on stderr, NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cst_cli.cli.main import app
+
+OK = "in x: String\ny = Uppercase(x)\nout y\n"
+BROKEN = "in n: Int\nshout = Uppercase(n)\nout shout\n"
+ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args))
+
+
+def test_pin_of_an_unknown_module_is_a_usage_error(tmp_path: Path) -> None:
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    r = invoke("run", str(p), "-i", "x=a", "--pin", "Uppercse=1", "-f", "json")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr.strip().splitlines() == [
+        "error: --pin Uppercse=1: no module named Uppercse is installed (see cst modules)"
+    ]
+    assert invoke("run", str(p), "-i", "x=a", "--pin", "Uppercase=1", "-f", "json").exit_code == 0
+
+
+def test_malformed_yaml_in_cst_yaml_is_one_line(tmp_path: Path) -> None:
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    cfg = tmp_path / "cst.yaml"
+    cfg.write_text(": : :\n  - [\n")
+    for args in (("run", str(p), "-i", "x=a"), ("graph", str(p)), ("cost", str(p))):
+        r = invoke(*args, "--config", str(cfg))
+        assert r.exit_code == 2, args
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {cfg}: not valid YAML: "), lines
+        assert "(line 1)" in lines[0]
+
+
+def test_a_directory_as_cst_yaml_says_why_without_errno(tmp_path: Path) -> None:
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    r = invoke("run", str(p), "-i", "x=a", "--config", str(tmp_path))
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"error: {tmp_path}: cannot read: Is a directory"
+
+
+def test_budget_nan_is_a_usage_error(tmp_path: Path) -> None:
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    r = invoke("cost", str(p), "--budget", "nan", "-f", "json")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert "--budget" in r.stderr
+
+
+def test_drain_timeout_nan_is_a_usage_error() -> None:
+    r = invoke("serve", "--port", "0", "--drain-timeout", "nan")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "error: --drain-timeout must be >= 0 seconds, got nan"
+
+
+def _on_a_terminal(args: list[str], cwd: Path, **env: str) -> tuple[int, bytes]:
+    """Run the installed cst with stdout and stderr on a pseudo-terminal; its exit code and all it wrote."""
+    cst = shutil.which("cst")
+    if cst is None:  # pragma: no cover - the package is installed for the tests
+        pytest.skip("cst is not on PATH")
+    master, slave = pty.openpty()
+    full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full.update(TERM="xterm-256color", COLUMNS="100", **env)
+    proc = subprocess.Popen([cst, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=full, cwd=cwd)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return proc.wait(timeout=60), out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "broken.cst"],
+        ["run", "p.cst", "-i", "x=a", "-f", "table"],
+        ["graph", "p.cst"],
+        ["modules", "Uppercase"],
+        ["cost", "p.cst", "--budget", "0"],
+        ["bench", "p.cst", "-i", "x=a", "-n", "2"],
+        ["run", "p.cst", "--config", "missing.yaml"],
+    ],
+    ids=lambda a: a[0] + ("-error" if "--config" in a else ""),
+)
+def test_no_color_means_no_escape_codes_on_a_terminal(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "p.cst").write_text(OK)
+    (tmp_path / "broken.cst").write_text(BROKEN)
+    code, written = _on_a_terminal(args, tmp_path)
+    assert ESCAPE.search(written), "styled on a terminal without NO_COLOR"
+    code_nc, written_nc = _on_a_terminal(args, tmp_path, NO_COLOR="1")
+    assert code_nc == code
+    assert not ESCAPE.search(written_nc), written_nc[:300]
+
+
+def test_ctrl_c_inside_a_nursery_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C during cst bench reaches the top wrapped in a trio nursery's exception group."""
+    import sys
+
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    script = (
+        "import sys, cst_cli.runtime.bench as b\n"
+        "def interrupted(*a, **k):\n"
+        "    raise BaseExceptionGroup('Exceptions from Trio nursery', [KeyboardInterrupt()])\n"
+        "b.bench = interrupted\n"
+        "from cst_cli.cli.main import main\n"
+        f"sys.argv = ['cst', 'bench', {str(p)!r}, '-i', 'x=a', '-n', '2', '-f', 'json']\n"
+        "main()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 130, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.strip() == "interrupted"
