@@ -113,13 +113,24 @@ def load_modules(warn: bool = True) -> Registry:
     return registry
 
 
+def require_file(path: Path, what: str = "file") -> None:
+    """Exit 2 with one line unless `path` can be read as a file: missing, or a directory. A pipe, /dev/stdin
+    or a shell's process substitution (`<(...)`) is read like a file, as `--inputs` reads it."""
+    if str(path) == "-":
+        return
+    if path.is_dir():
+        fail(f"{path} is a directory, not a {what}")
+    if not path.exists():
+        fail(f"no such {what}: {path}")
+
+
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given; a directory stands for the `.cst` files below it (sorted). Missing paths: exit 2."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out.extend(sorted(q for q in p.rglob("*.cst") if q.is_file()))
-        elif p.is_file() or str(p) == "-":
+        elif p.exists() or str(p) == "-":
             out.append(p)
         else:
             fail(f"no such file or directory: {p}")
@@ -150,8 +161,7 @@ def compile_or_exit(file: Path, config: Path | None = None) -> tuple[Pipeline, C
         cfg = load_config(config)
     except ConfigError as exc:
         fail(str(exc))
-    if str(file) != "-" and not file.is_file():
-        fail(f"no such file: {file}")
+    require_file(file)
     base = load_modules(warn=True)
     registry = base.with_pins(cfg.pins) if cfg.pins else base
     name = "<stdin>" if str(file) == "-" else str(file)

@@ -76,15 +76,15 @@ def cost_cmd(
 
       cst cost pipeline.cst --trace run.json
     """
-    from cst_cli.cli._common import compile_or_exit, fail, write_json
+    from cst_cli.cli._common import compile_or_exit, fail, require_file, write_json
 
     if budget is not None and budget != budget:  # NaN: no cost is ever over it, the gate would never fail
         fail("--budget must be a number of USD >= 0, got nan")
     measuring = inputs_file is not None or bool(input_values) or examples or runs is not None
     if trace is not None and measuring:
         fail("--trace measures a recorded run: give it without --inputs, -i, --examples or --runs")
-    if trace is not None and not trace.is_file():
-        fail(f"no such trace file: {trace}")
+    if trace is not None:
+        require_file(trace, "trace file")
     extra: dict[str, float] = {}
     if prices is not None:
         from cst_cli.runtime.cost import PriceError, load_prices

@@ -80,10 +80,10 @@ def graph_cmd(
 
       cst graph pipeline.cst --format mermaid -o pipeline.mmd
     """
-    from cst_cli.cli._common import compile_or_exit, fail, stdout_is_terminal
+    from cst_cli.cli._common import compile_or_exit, fail, require_file, stdout_is_terminal
 
-    if trace is not None and not trace.is_file():
-        fail(f"no such trace file: {trace}")
+    if trace is not None:
+        require_file(trace, "trace file")
     pipeline, _ = compile_or_exit(file, config)
     loaded = load_trace(trace, pipeline.built) if trace is not None else None
 

@@ -52,4 +52,7 @@ def modules_cmd(
     out = stdout_console()
     out.print(table)
     origins = sorted({s.origin for s in specs})
-    out.print(f"\n{len(specs)} modules from: " + "; ".join(origins) if origins else "no modules installed")
+    if origins:
+        out.print(f"\n{len(specs)} modules from: " + "; ".join(origins))
+    else:
+        out.print("no modules match" if pattern or tag else "no modules installed")

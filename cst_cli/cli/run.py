@@ -71,7 +71,14 @@ def run_cmd(
 
       cst run search.cst --examples --pin TextEmbedding=1 --seed 7
     """
-    from cst_cli.cli._common import fail, lazy_stderr_console, load_modules, read_path, stdout_is_terminal
+    from cst_cli.cli._common import (
+        fail,
+        lazy_stderr_console,
+        load_modules,
+        read_path,
+        require_file,
+        stdout_is_terminal,
+    )
     from cst_cli.runtime.config import ConfigError, load_config
 
     if str(file) == "-" and inputs_file == "-":
@@ -97,8 +104,7 @@ def run_cmd(
                 fail(f"--pin {mod}={cli_pins[mod]}: no module named {mod} is installed (see cst modules)")
     registry = base.with_pins(pin_map) if pin_map else base
     name = "<stdin>" if str(file) == "-" else str(file)
-    if str(file) != "-" and not file.is_file():
-        fail(f"no such file: {file}")
+    require_file(file)
     compiled = compile_source(read_path(file), name, registry)
     if compiled.program is None or compiled.errors:
         _print_diagnostics(compiled.diagnostics, {name: compiled.source}, err)

@@ -136,3 +136,31 @@ def test_ctrl_c_inside_a_nursery_exits_130_without_a_traceback(tmp_path: Path) -
     assert r.returncode == 130, r.stderr
     assert r.stdout == ""
     assert r.stderr.strip() == "interrupted"
+
+
+def test_a_pipe_is_read_like_a_file_and_a_directory_is_named_as_one(tmp_path: Path) -> None:
+    """`cst run <(...)` works as `--inputs <(...)` does; a directory is not 'no such file'."""
+    cst = shutil.which("cst")
+    if cst is None:  # pragma: no cover - the package is installed for the tests
+        pytest.skip("cst is not on PATH")
+    (tmp_path / "p.cst").write_text(OK)
+    for args in (
+        [cst, "check", "/dev/stdin"],
+        [cst, "run", "/dev/stdin", "-i", "x=a", "-f", "json"],
+        [cst, "graph", "/dev/stdin", "-f", "json"],
+    ):
+        r = subprocess.run(args, input=OK, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    (tmp_path / "d").mkdir()
+    for args in (("run", "d"), ("graph", "d"), ("cost", "d"), ("bench", "p.cst", "--compare", "d")):
+        r = subprocess.run([cst, *args], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert r.returncode == 2, args
+        assert r.stderr.strip() == "error: d is a directory, not a file", args
+    r = subprocess.run([cst, "graph", "p.cst", "--trace", "d"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip() == "error: d is a directory, not a trace file"
+
+
+def test_modules_filtered_to_nothing_does_not_claim_none_are_installed() -> None:
+    r = invoke("modules", "--tag", "no-such-tag")
+    assert r.exit_code == 0
+    assert r.stdout.strip().splitlines()[-1] == "no modules match"
