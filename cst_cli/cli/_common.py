@@ -190,6 +190,8 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
         try:
             doc = msgspec.json.decode(data)
             docs = doc if isinstance(doc, list) else [doc]
+        except RecursionError:
+            fail(f"--inputs {where}: not valid JSON: nested too deeply")
         except msgspec.DecodeError:
             docs = []
             for k, line in enumerate(data.splitlines(), start=1):
@@ -197,8 +199,9 @@ def read_input_sets(inputs_file: str | None, values: list[str]) -> list[dict[str
                     continue
                 try:
                     docs.append(msgspec.json.decode(line))
-                except msgspec.DecodeError as exc:
-                    fail(f"--inputs {where}: line {k}: not valid JSON: {exc}")
+                except (msgspec.DecodeError, RecursionError) as exc:
+                    why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                    fail(f"--inputs {where}: line {k}: not valid JSON: {why}")
         for k, d in enumerate(docs, start=1):
             if not isinstance(d, dict):
                 fail(f"--inputs {where}: item {k}: expected a JSON object of input name -> value")
@@ -227,8 +230,12 @@ def parse_assignments(values: list[str]) -> dict[str, Any]:
         if not sep or not name.strip():
             fail(f"-i {item!r}: expected NAME=VALUE")
         try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode reach us as lone surrogates
+            fail(f"-i {item!r}: not valid UTF-8")
+        try:
             value: Any = msgspec.json.decode(text)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             value = text
         out[name.strip()] = value
     return out

@@ -129,8 +129,8 @@ def load_trace(path: Path, built: BuiltDag) -> Trace:
         fail(f"cannot read {path}: {exc.strerror or exc}")
     try:
         trace = decode_trace(data)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        fail(f"{path}: not a cst-trace/1 trace: {exc}")
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        fail(f"{path}: not a cst-trace/1 trace: {'nested too deeply' if isinstance(exc, RecursionError) else exc}")
     if trace.hash != built.hash:
         fail(
             f"{path}: the trace is of another pipeline ({trace.pipeline}, structural hash {trace.hash[:12]}), "

@@ -170,8 +170,8 @@ def _read_inputs(inputs_file: str | None, values: list[str]) -> dict[str, Any]:
         where = "stdin" if inputs_file == "-" else inputs_file
         try:
             doc = msgspec.json.decode(read_inputs_bytes(inputs_file))
-        except msgspec.DecodeError as exc:
-            fail(f"--inputs {where}: not valid JSON: {exc}")
+        except (msgspec.DecodeError, RecursionError) as exc:
+            fail(f"--inputs {where}: not valid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}")
         if not isinstance(doc, dict):
             fail(f"--inputs {where}: expected a JSON object of input name -> value")
         out.update(doc)

@@ -53,7 +53,7 @@ def describe(v: object, limit: int = 60) -> str:
         return "nothing"
     try:
         text = msgspec.json.encode(to_builtins(v)).decode()
-    except (TypeError, msgspec.EncodeError, ValueError):
+    except (TypeError, msgspec.EncodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         text = type(v).__name__
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

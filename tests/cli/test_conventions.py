@@ -164,3 +164,39 @@ def test_modules_filtered_to_nothing_does_not_claim_none_are_installed() -> None
     r = invoke("modules", "--tag", "no-such-tag")
     assert r.exit_code == 0
     assert r.stdout.strip().splitlines()[-1] == "no modules match"
+
+
+def test_json_nested_too_deeply_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    p = tmp_path / "p.cst"
+    p.write_text(OK)
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"x": ' + "[" * 200_000)
+    for args in (("run", str(p)), ("bench", str(p)), ("cost", str(p))):
+        r = invoke(*args, "--inputs", str(deep), "-f", "json")
+        assert r.exit_code == 2, (args, r.stderr)
+        assert r.stdout == ""
+        assert r.stderr.strip() == f"error: --inputs {deep}: not valid JSON: nested too deeply"
+    r = invoke("graph", str(p), "--trace", str(deep))
+    assert r.exit_code == 2 and r.stderr.strip().startswith(f"error: {deep}: not a cst-trace/1 trace:")
+    # decodes, but deeper than the checker's message could render: still one line, exit 4
+    within = tmp_path / "within.json"
+    within.write_text('{"x": ' + "[" * 900 + "]" * 900 + "}")
+    r = invoke("run", str(p), "--inputs", str(within), "-f", "json")
+    assert r.exit_code == 4, r.stderr
+    assert "inputs.x: expected String, got list" in r.stderr
+
+
+def test_a_value_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    cst = shutil.which("cst")
+    if cst is None:  # pragma: no cover - the package is installed for the tests
+        pytest.skip("cst is not on PATH")
+    (tmp_path / "p.cst").write_text(OK)
+    r = subprocess.run(
+        [cst, "run", "p.cst", "-i", b"x=\xff", "-f", "json"],
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == b""
+    assert b"Traceback" not in r.stderr and r.stderr.strip().endswith(b"not valid UTF-8")
