@@ -52,3 +52,14 @@ def test_diagnostics_man_page_is_up_to_date() -> None:
     spec.loader.exec_module(gen)
     current = (ROOT / "man" / "cst-diagnostics.7").read_text()
     assert current == gen.build(), "man/cst-diagnostics.7 is stale: run python scripts/gen_diagnostics_man.py"
+
+
+def test_every_option_of_every_command_is_in_its_man_page() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert hasattr(group, "commands")
+    for name, command in group.commands.items():
+        man = (ROOT / "man" / f"cst-{name}.1").read_text().replace("\\-", "-")
+        missing = [o for p in command.params for o in p.opts if o.startswith("--") and o not in man]
+        assert not missing, f"man/cst-{name}.1 does not document {missing}"
